@@ -1,0 +1,58 @@
+"""Speko phone numbers, routing and business verification as Pulumi resources.
+
+The public names are imported lazily: ``import pulumi_speko`` stays cheap, and the
+client, models and sandbox load only when a program or the provider host uses them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from pulumi_speko._version import __version__
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "PhoneNumber": "pulumi_speko.resources.phone_number",
+    "PhoneNumberArgs": "pulumi_speko.resources.phone_number",
+    "SipTrunkPhoneNumber": "pulumi_speko.resources.sip_trunk_phone_number",
+    "SipTrunkPhoneNumberArgs": "pulumi_speko.resources.sip_trunk_phone_number",
+    "BusinessVerification": "pulumi_speko.resources.business_verification",
+    "BusinessVerificationArgs": "pulumi_speko.resources.business_verification",
+    "BusinessProfileArgs": "pulumi_speko.resources.business_verification",
+    "AddressArgs": "pulumi_speko.resources.business_verification",
+    "AuthorizedRepresentativeArgs": "pulumi_speko.resources.business_verification",
+    "get_available_phone_numbers": "pulumi_speko.resources.functions",
+    "get_phone_numbers": "pulumi_speko.resources.functions",
+    "get_business_verification": "pulumi_speko.resources.functions",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from pulumi_speko.resources.business_verification import (
+        AddressArgs,
+        AuthorizedRepresentativeArgs,
+        BusinessProfileArgs,
+        BusinessVerification,
+        BusinessVerificationArgs,
+    )
+    from pulumi_speko.resources.functions import (
+        get_available_phone_numbers,
+        get_business_verification,
+        get_phone_numbers,
+    )
+    from pulumi_speko.resources.phone_number import PhoneNumber, PhoneNumberArgs
+    from pulumi_speko.resources.sip_trunk_phone_number import (
+        SipTrunkPhoneNumber,
+        SipTrunkPhoneNumberArgs,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'pulumi_speko' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value

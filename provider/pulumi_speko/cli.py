@@ -1,0 +1,73 @@
+"""The ``pulumi-speko`` command: a thin dispatcher over one module per subcommand.
+
+Each subcommand module exposes ``add_arguments(parser)`` and ``run(args) -> int`` and
+keeps its heavy imports (FastAPI, the client, pulumi) inside ``run`` so that
+``pulumi-speko --help`` and ``import pulumi_speko`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Protocol, cast
+
+from pulumi_speko._version import __version__
+
+# subcommand -> (module, one-line help)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "sandbox": ("pulumi_speko.sandbox.command", "run the local emulator of the Phone Numbers API"),
+    "schema": ("pulumi_speko.schema.command", "print the Pulumi package schema (schema.json)"),
+    "audit": ("pulumi_speko.audit.command", "report the speko resources of a stack export"),
+    "drift": ("pulumi_speko.audit.drift_command", "compare a stack export with the live API"),
+    "discover": (
+        "pulumi_speko.audit.discover_command",
+        "list numbers no resource manages and print code that adopts them",
+    ),
+}
+
+
+class _Subcommand(Protocol):
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+def _load(name: str) -> _Subcommand | None:
+    module_name, _ = SUBCOMMANDS[name]
+    try:
+        return cast(_Subcommand, importlib.import_module(module_name))
+    except ModuleNotFoundError as error:
+        if error.name and module_name.startswith(error.name):
+            return None  # the subcommand is not built yet
+        raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every available subcommand."""
+    parser = argparse.ArgumentParser(prog="pulumi-speko", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"pulumi-speko {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, help_text) in SUBCOMMANDS.items():
+        module = _load(name)
+        if module is None:
+            continue
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(sub)
+        sub.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "_run", None) is None:
+        parser.print_help()
+        return 2
+    return int(args._run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
