@@ -7,7 +7,7 @@ client, models and sandbox load only when a program or the provider host uses th
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pulumi_speko._version import __version__
 
@@ -28,26 +28,6 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = ["__version__", *_EXPORTS]
-
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from pulumi_speko.resources.business_verification import (
-        AddressArgs,
-        AuthorizedRepresentativeArgs,
-        BusinessProfileArgs,
-        BusinessVerification,
-        BusinessVerificationArgs,
-    )
-    from pulumi_speko.resources.functions import (
-        get_available_phone_numbers,
-        get_business_verification,
-        get_phone_numbers,
-    )
-    from pulumi_speko.resources.phone_number import PhoneNumber, PhoneNumberArgs
-    from pulumi_speko.resources.sip_trunk_phone_number import (
-        SipTrunkPhoneNumber,
-        SipTrunkPhoneNumberArgs,
-    )
-
 
 def __getattr__(name: str) -> Any:
     module_name = _EXPORTS.get(name)

@@ -1,0 +1,1 @@
+"""Typed client of the Speko Phone Numbers API (HTTP, auth, retries, error mapping)."""
