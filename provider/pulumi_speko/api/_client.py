@@ -1,0 +1,429 @@
+"""The HTTP client: auth, one request per call with retries, error mapping, parsing."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, NoReturn, TypeVar
+from urllib.parse import quote, urlencode
+
+import httpx
+import pydantic
+
+from pulumi_speko._version import __version__
+from pulumi_speko.api import _retry
+from pulumi_speko.api._error_body import read_error_body
+from pulumi_speko.api.errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    SpekoError,
+    UnexpectedResponseError,
+    ValidationError,
+    error_class_for_status,
+)
+from pulumi_speko.api.models import (
+    AvailablePhoneNumber,
+    AvailablePhoneNumberQuery,
+    PhoneNumber,
+    PhoneNumberCreate,
+    PhoneNumberImport,
+    PhoneNumberUpdate,
+    ReleaseResult,
+    VerificationDraft,
+    VerificationOverview,
+    VerificationSubmission,
+    VerificationSubmit,
+    parse_response,
+    parse_response_list,
+)
+
+DEFAULT_BASE_URL = "https://api.speko.dev"
+DEFAULT_TIMEOUT = 30.0
+USER_AGENT = f"pulumi-speko/{__version__}"
+REQUEST_ID_HEADER = "X-Request-Id"
+REDACTED = "[REDACTED]"
+PHONE_NUMBERS_PATH = "/v1/phone-numbers"
+VERIFICATION_PATH = "/v1/phone-numbers/kyb"
+
+# Failures that happen before a connection exists: the server never saw the request.
+_NOT_SENT_ERRORS: tuple[type[httpx.RequestError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+)
+_MAX_PARSE_PROBLEMS_SHOWN = 3
+
+logger = logging.getLogger("pulumi_speko.api")
+
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
+Outcome = httpx.Response | SpekoError
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One logical request: what is sent and how it is named in messages and logs."""
+
+    method: str
+    target: str  # path and query, percent-encoded, relative to the base URL
+    shown: str  # ``target`` with the API key redacted
+    body: dict[str, Any] | None = None
+
+
+def _id_segment(resource_id: str) -> str:
+    """``resource_id`` percent-encoded as exactly one path segment."""
+    if not isinstance(resource_id, str) or not resource_id:
+        raise ValueError("a phone number id must be a non-empty string")
+    segment = quote(resource_id, safe="")
+    if segment in {".", ".."}:  # dot segments would be resolved away by URL normalization
+        segment = segment.replace(".", "%2E")
+    return segment
+
+
+def _check_settings(api_key: str, base_url: str, timeout: float, max_retries: int) -> None:
+    if not isinstance(api_key, str) or not api_key or any(c.isspace() for c in api_key):
+        raise ValueError("api_key must be a non-empty string without whitespace")
+    if not base_url.startswith(("https://", "http://")):
+        raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+    if timeout <= 0:
+        raise ValueError("timeout must be positive")
+    if max_retries < 0:
+        raise ValueError("max_retries must be zero or more")
+
+
+class Client:
+    """Typed client of the Speko Phone Numbers API.
+
+    One instance holds one keep-alive connection pool and is safe to share between
+    threads. Idempotent calls are retried on 429, 5xx and transport failures; a POST only
+    when it provably did not take effect (no connection, or 429). Errors are
+    :mod:`pulumi_speko.api.errors`; invalid input raises ``pydantic.ValidationError``
+    before any request. The API key is sent only in the ``Authorization`` header.
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = _retry.DEFAULT_MAX_RETRIES,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        retry_budget: float = _retry.DEFAULT_RETRY_BUDGET,
+    ) -> None:
+        _check_settings(api_key, base_url, timeout, max_retries)
+        self._api_key = api_key
+        self._base_url = base_url.rstrip("/")
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._transport = transport
+        self._sleep = sleep
+        self._clock = clock
+        self._retry_budget = retry_budget
+        self._http_client: httpx.Client | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        """The API root every path is resolved against."""
+        return self._base_url
+
+    def __repr__(self) -> str:
+        return f"Client(base_url={self._base_url!r})"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a Speko API client cannot be pickled; build one where it is used")
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool. The client cannot be used afterwards."""
+        with self._lock:
+            self._closed = True
+            if self._http_client is not None:
+                self._http_client.close()
+
+    # ------------------------------------------------------------------ phone numbers
+
+    def list_phone_numbers(self) -> list[PhoneNumber]:
+        """All of the organization's numbers (``GET /v1/phone-numbers``)."""
+        return self._call_list(PhoneNumber, _Call("GET", PHONE_NUMBERS_PATH, PHONE_NUMBERS_PATH))
+
+    def get_phone_number(self, id: str) -> PhoneNumber:
+        """One number by id (``GET /v1/phone-numbers/{id}``); :class:`NotFoundError` if gone."""
+        return self._call(PhoneNumber, self._number_call("GET", id))
+
+    def create_phone_number(self, number: PhoneNumberCreate) -> PhoneNumber:
+        """Buy a managed number (``POST /v1/phone-numbers``). Never replayed once sent."""
+        call = self._make_call("POST", PHONE_NUMBERS_PATH, body=number.to_wire())
+        return self._call(PhoneNumber, call)
+
+    def import_phone_number(self, number: PhoneNumberImport) -> PhoneNumber:
+        """Bring a SIP-trunk number (``POST /v1/phone-numbers/import``)."""
+        call = self._make_call("POST", f"{PHONE_NUMBERS_PATH}/import", body=number.to_wire())
+        return self._call(PhoneNumber, call)
+
+    def update_phone_number(self, id: str, update: PhoneNumberUpdate) -> PhoneNumber:
+        """Change routing fields (``PATCH /v1/phone-numbers/{id}``); only set fields are sent."""
+        return self._call(PhoneNumber, self._number_call("PATCH", id, body=update.to_wire()))
+
+    def release_phone_number(self, id: str) -> bool:
+        """Release a number for good (``DELETE /v1/phone-numbers/{id}``); the ``released`` flag."""
+        return self._call(ReleaseResult, self._number_call("DELETE", id)).released
+
+    def search_available_phone_numbers(
+        self,
+        area_code: str | None = None,
+        locality: str | None = None,
+        limit: int | None = None,
+    ) -> list[AvailablePhoneNumber]:
+        """Numbers that can be bought (``GET /v1/phone-numbers/available``).
+
+        The query is validated first: a bad ``area_code`` (three digits) or ``limit``
+        (1 to 50) raises ``pydantic.ValidationError`` and sends nothing.
+        """
+        query = AvailablePhoneNumberQuery(area_code=area_code, locality=locality, limit=limit)
+        call = self._make_call("GET", f"{PHONE_NUMBERS_PATH}/available", query.to_params())
+        return self._call_list(AvailablePhoneNumber, call)
+
+    # ---------------------------------------------------------- business verification
+
+    def get_business_verification(self) -> VerificationOverview:
+        """The verification status and current submission (``GET /v1/phone-numbers/kyb``)."""
+        return self._call(VerificationOverview, self._make_call("GET", VERIFICATION_PATH))
+
+    def save_business_verification_draft(self, draft: VerificationDraft) -> VerificationSubmission:
+        """Replace the draft (``PUT /v1/phone-numbers/kyb/draft``)."""
+        call = self._make_call("PUT", f"{VERIFICATION_PATH}/draft", body=draft.to_wire())
+        return self._call(VerificationSubmission, call)
+
+    def submit_business_verification(self, submit: VerificationSubmit) -> VerificationSubmission:
+        """File the verification for review (``POST /v1/phone-numbers/kyb/submit``)."""
+        call = self._make_call("POST", f"{VERIFICATION_PATH}/submit", body=submit.to_wire())
+        return self._call(VerificationSubmission, call)
+
+    # --------------------------------------------------------------------- plumbing
+
+    def _number_call(self, method: str, id: str, body: dict[str, Any] | None = None) -> _Call:
+        return self._make_call(method, f"{PHONE_NUMBERS_PATH}/{_id_segment(id)}", body=body)
+
+    def _make_call(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> _Call:
+        target = f"{path}?{urlencode(params, quote_via=quote)}" if params else path
+        return _Call(method, target, self._redact(target), body)
+
+    def _call(self, model: type[ModelT], call: _Call) -> ModelT:
+        response = self._send_with_retries(call)
+        data = self._json_body(call, response)
+        try:
+            return parse_response(model, data)
+        except pydantic.ValidationError as exc:
+            reason = _describe_invalid(model.__name__, exc)
+        raise self._unexpected(call, response, reason)
+
+    def _call_list(self, model: type[ModelT], call: _Call) -> list[ModelT]:
+        response = self._send_with_retries(call)
+        data = self._json_body(call, response)
+        try:
+            return parse_response_list(model, data)
+        except pydantic.ValidationError as exc:
+            reason = _describe_invalid(f"list of {model.__name__}", exc)
+        raise self._unexpected(call, response, reason)
+
+    def _json_body(self, call: _Call, response: httpx.Response) -> Any:
+        try:
+            return self._redact_json(response.json())
+        except ValueError:
+            snippet = self._redact(response.text)[:80]
+        raise self._unexpected(call, response, f"body is not JSON: {snippet!r}")
+
+    def _unexpected(
+        self, call: _Call, response: httpx.Response, reason: str
+    ) -> UnexpectedResponseError:
+        return UnexpectedResponseError(
+            status=response.status_code,
+            method=call.method,
+            path=call.shown,
+            reason=reason,
+            request_id=self._request_id(response),
+        )
+
+    # --------------------------------------------------------------------- retries
+
+    def _send_with_retries(self, call: _Call) -> httpx.Response:
+        started = self._clock()
+        attempt = 1
+        while True:
+            outcome = self._send_once(call)
+            if isinstance(outcome, httpx.Response):
+                return outcome
+            delay = self._delay_before_retry(call, outcome, attempt, started)
+            if delay is None:
+                outcome.attempts = attempt
+                raise outcome  # raised outside any except block: no httpx request attached
+            logger.info(
+                "retrying %s %s in %.2fs after %s (retry %d of %d)",
+                call.method,
+                call.shown,
+                delay,
+                _failure_name(outcome),
+                attempt,
+                self._max_retries,
+            )
+            self._sleep(delay)
+            attempt += 1
+
+    def _delay_before_retry(
+        self, call: _Call, failure: SpekoError, attempt: int, started: float
+    ) -> float | None:
+        """Seconds to wait before retrying ``failure``, or None to give up."""
+        if attempt > self._max_retries or not _is_retryable(call.method, failure):
+            return None
+        retry_after = failure.retry_after if isinstance(failure, ApiError) else None
+        delay = _retry.retry_delay(attempt, retry_after, random.random())
+        if self._clock() - started + delay > self._retry_budget:
+            return None
+        return delay
+
+    def _send_once(self, call: _Call) -> Outcome:
+        """One attempt: the 2xx response, or the error it maps to (returned, not raised)."""
+        sent_at = self._clock()
+        try:
+            response = self._http().request(call.method, call.target, json=call.body)
+        except httpx.RequestError as exc:
+            return self._transport_error(call, exc)
+        logger.debug(
+            "%s %s -> %d in %.3fs",
+            call.method,
+            call.shown,
+            response.status_code,
+            self._clock() - sent_at,
+        )
+        if response.is_success:
+            return response
+        return self._api_error(call, response)
+
+    def _http(self) -> httpx.Client:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the Speko API client is closed")
+            if self._http_client is None:
+                self._http_client = self._build_http_client()
+            return self._http_client
+
+    def _build_http_client(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self._base_url,
+            headers={
+                "Authorization": f"Bearer {self._api_key}",
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            },
+            timeout=httpx.Timeout(self._timeout),
+            transport=self._transport,
+            follow_redirects=False,
+        )
+
+    # --------------------------------------------------------------- error mapping
+
+    def _api_error(self, call: _Call, response: httpx.Response) -> ApiError:
+        status = response.status_code
+        body = read_error_body(status, response.text, self._redact)
+        error_class = error_class_for_status(status)
+        fields: dict[str, Any] = {
+            "status": status,
+            "code": body.code,
+            "message": body.message,
+            "method": call.method,
+            "path": call.shown,
+            "request_id": self._request_id(response),
+            "retry_after": _retry_after_seconds(response),
+        }
+        if issubclass(error_class, ValidationError):
+            return error_class(details=body.details, **fields)
+        return error_class(**fields)
+
+    def _transport_error(self, call: _Call, exc: httpx.RequestError) -> ApiConnectionError:
+        timed_out = isinstance(exc, httpx.TimeoutException)
+        error_class = ApiTimeoutError if timed_out else ApiConnectionError
+        detail = self._redact(str(exc)) or "no detail"
+        return error_class(
+            method=call.method,
+            path=call.shown,
+            request_sent=not isinstance(exc, _NOT_SENT_ERRORS),
+            reason=f"{type(exc).__name__}: {detail}",
+        )
+
+    def _request_id(self, response: httpx.Response) -> str | None:
+        request_id = response.headers.get(REQUEST_ID_HEADER)
+        return self._redact(request_id) if request_id else None
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._api_key, REDACTED)
+
+    def _redact_json(self, data: Any) -> Any:
+        if isinstance(data, str):
+            return self._redact(data)
+        if isinstance(data, list):
+            return [self._redact_json(item) for item in data]
+        if isinstance(data, dict):
+            return {self._redact(key): self._redact_json(value) for key, value in data.items()}
+        return data
+
+
+def _is_retryable(method: str, failure: SpekoError) -> bool:
+    if isinstance(failure, ApiError):
+        return _retry.is_retryable_status(method, failure.status)
+    if isinstance(failure, ApiConnectionError):
+        return _retry.is_retryable_transport_failure(method, failure.request_sent)
+    return False
+
+
+def _retry_after_seconds(response: httpx.Response) -> float | None:
+    # An HTTP date is measured from the server's own Date header when there is one,
+    # which keeps a skewed local clock out of the wait.
+    now = _retry.parse_http_date(response.headers.get("Date")) or time.time()
+    return _retry.parse_retry_after(response.headers.get("Retry-After"), now)
+
+
+def _failure_name(failure: SpekoError) -> str:
+    if isinstance(failure, ApiError):
+        return f"{failure.status} {failure.code}"
+    if isinstance(failure, ApiConnectionError):
+        return failure.reason.split(":", 1)[0]
+    return type(failure).__name__
+
+
+def _describe_invalid(expected: str, exc: pydantic.ValidationError) -> str:
+    problems = [
+        f"{'.'.join(str(part) for part in problem['loc']) or 'body'}: {problem['msg']}"
+        for problem in exc.errors(include_input=False, include_url=False)
+    ]
+    shown = "; ".join(problems[:_MAX_PARSE_PROBLEMS_SHOWN])
+    more = len(problems) - _MAX_PARSE_PROBLEMS_SHOWN
+    return f"not a valid {expected}: {shown}" + (f"; and {more} more" if more > 0 else "")

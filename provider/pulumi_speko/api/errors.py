@@ -1,0 +1,294 @@
+"""The errors the client raises: one hierarchy, one line each.
+
+``str(error)`` is a single line an operator can act on: what was attempted, what came
+back, and the platform's code and message. No error holds the request, its headers or
+the API key. Input that fails local validation (a bad request model or search query)
+raises ``pydantic.ValidationError`` before any request and is not part of this tree.
+
+::
+
+    SpekoError
+    ├── ApiError                  the server answered with a non-2xx status
+    │   ├── ValidationError       400
+    │   ├── AuthenticationError   401
+    │   ├── PaymentRequiredError  402
+    │   ├── PermissionDeniedError 403
+    │   ├── NotFoundError         404
+    │   ├── ConflictError         409
+    │   ├── RateLimitError        429
+    │   └── ServerError           5xx
+    ├── ApiConnectionError        no response (request_sent says if it may have arrived)
+    │   └── ApiTimeoutError
+    └── UnexpectedResponseError   a 2xx whose body is not what the contract says
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+MAX_DETAILS_SHOWN = 3
+"""Validation details named in the one-line message; the rest are counted."""
+
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
+def _one_line(text: str) -> str:
+    return _WHITESPACE_RE.sub(" ", text).strip()
+
+
+def _restore_error(cls: type[SpekoError]) -> SpekoError:
+    return cls.__new__(cls)
+
+
+class SpekoError(Exception):
+    """Base of every error raised by :class:`pulumi_speko.api.Client`."""
+
+    attempts: int = 1
+    """How many times the request was sent before giving up (1 when not retried)."""
+
+    def _notes(self, *notes: str | None) -> str:
+        shown = [note for note in notes if note]
+        if self.attempts > 1:
+            shown.append(f"after {self.attempts} attempts")
+        return f" ({', '.join(shown)})" if shown else ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # keyword-only constructors defeat Exception's default pickling
+        return (_restore_error, (type(self),), self.__dict__.copy())
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    """One problem named by a 400 body's ``details`` list."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ApiError(SpekoError):
+    """The server answered with an error status.
+
+    Attributes: ``status`` (HTTP status), ``code`` (the platform's code, or ``HTTP_<status>``
+    when the body had none), ``message``, ``request_id`` (the ``X-Request-Id`` header, if
+    any), ``method``, ``path`` (path and query as sent), ``retry_after`` (seconds the
+    ``Retry-After`` header asked for, if any) and ``attempts``.
+    """
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        code: str,
+        message: str,
+        method: str,
+        path: str,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+        attempts: int = 1,
+    ) -> None:
+        super().__init__()
+        self.status = status
+        self.code = code
+        self.message = message
+        self.method = method
+        self.path = path
+        self.request_id = request_id
+        self.retry_after = retry_after
+        self.attempts = attempts
+
+    def _summary(self) -> str:
+        return self.message
+
+    def __str__(self) -> str:
+        request_note = f"request id {self.request_id}" if self.request_id else None
+        wait_note = f"retry after {self.retry_after:g}s" if self.retry_after is not None else None
+        line = f"{self.method} {self.path} -> {self.status} {self.code}: {self._summary()}"
+        return _one_line(line + self._notes(wait_note, request_note))
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status={self.status}, code={self.code!r}, "
+            f"message={self.message!r}, method={self.method!r}, path={self.path!r}, "
+            f"request_id={self.request_id!r})"
+        )
+
+
+class ValidationError(ApiError):
+    """400: the server rejected the request body or query; ``details`` names the fields."""
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        code: str,
+        message: str,
+        method: str,
+        path: str,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+        attempts: int = 1,
+        details: tuple[ErrorDetail, ...] = (),
+    ) -> None:
+        super().__init__(
+            status=status,
+            code=code,
+            message=message,
+            method=method,
+            path=path,
+            request_id=request_id,
+            retry_after=retry_after,
+            attempts=attempts,
+        )
+        self.details = details
+
+    def _summary(self) -> str:
+        if not self.details:
+            return self.message
+        shown = "; ".join(str(detail) for detail in self.details[:MAX_DETAILS_SHOWN])
+        hidden = len(self.details) - MAX_DETAILS_SHOWN
+        more = f"; and {hidden} more" if hidden > 0 else ""
+        return f"{self.message} ({shown}{more})"
+
+
+class AuthenticationError(ApiError):
+    """401: the API key is missing, wrong or revoked."""
+
+
+class PaymentRequiredError(ApiError):
+    """402: the organization's prepaid credits do not cover the purchase."""
+
+
+class PermissionDeniedError(ApiError):
+    """403: not allowed, e.g. a managed purchase before business verification is filed."""
+
+
+class NotFoundError(ApiError):
+    """404: no such resource in this organization."""
+
+
+class ConflictError(ApiError):
+    """409: the E.164 is already held by a live number."""
+
+
+class RateLimitError(ApiError):
+    """429: too many requests; ``retry_after`` holds the seconds the server asked for."""
+
+
+class ServerError(ApiError):
+    """5xx: the platform failed; the request may or may not have taken effect."""
+
+
+_ERROR_CLASS_BY_STATUS: dict[int, type[ApiError]] = {
+    400: ValidationError,
+    401: AuthenticationError,
+    402: PaymentRequiredError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+def error_class_for_status(status: int) -> type[ApiError]:
+    """The :class:`ApiError` subclass for an HTTP error status."""
+    if status >= 500:
+        return ServerError
+    return _ERROR_CLASS_BY_STATUS.get(status, ApiError)
+
+
+class ApiConnectionError(SpekoError):
+    """No response came back: the connection failed or was lost.
+
+    ``request_sent`` is False only when no connection was established, so the request
+    provably did not reach the server; when True the request may have taken effect.
+    ``reason`` names the transport failure, e.g. ``ReadError: connection reset``.
+    """
+
+    def __init__(
+        self, *, method: str, path: str, request_sent: bool, reason: str, attempts: int = 1
+    ) -> None:
+        super().__init__()
+        self.method = method
+        self.path = path
+        self.request_sent = request_sent
+        self.reason = reason
+        self.attempts = attempts
+
+    def _what_happened(self) -> str:
+        if self.request_sent:
+            return "connection lost after the request was sent"
+        return "could not connect"
+
+    def _consequence(self) -> str:
+        if not self.request_sent:
+            return "; the request was not sent"
+        if self.method.upper() == "GET":
+            return ""
+        return "; the request may have taken effect"
+
+    def __str__(self) -> str:
+        line = (
+            f"{self.method} {self.path} -> {self._what_happened()} ({self.reason})"
+            f"{self._consequence()}"
+        )
+        return _one_line(line + self._notes())
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(method={self.method!r}, path={self.path!r}, "
+            f"request_sent={self.request_sent!r}, reason={self.reason!r})"
+        )
+
+
+class ApiTimeoutError(ApiConnectionError):
+    """The request timed out: connecting (not sent) or waiting for the response (sent)."""
+
+    def _what_happened(self) -> str:
+        if self.request_sent:
+            return "timed out after the request was sent"
+        return "timed out before a connection was made"
+
+
+class UnexpectedResponseError(SpekoError):
+    """A 2xx response whose body is not what the contract describes.
+
+    The request succeeded, so a POST has taken effect; ``reason`` says what was wrong
+    with the body.
+    """
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        method: str,
+        path: str,
+        reason: str,
+        request_id: str | None = None,
+        attempts: int = 1,
+    ) -> None:
+        super().__init__()
+        self.status = status
+        self.method = method
+        self.path = path
+        self.reason = reason
+        self.request_id = request_id
+        self.attempts = attempts
+
+    def __str__(self) -> str:
+        request_note = f"request id {self.request_id}" if self.request_id else None
+        line = (
+            f"{self.method} {self.path} -> {self.status} but the response could not be read "
+            f"({self.reason}); the request succeeded"
+        )
+        return _one_line(line + self._notes(request_note))
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status={self.status}, method={self.method!r}, "
+            f"path={self.path!r}, reason={self.reason!r}, request_id={self.request_id!r})"
+        )
