@@ -1,0 +1,61 @@
+"""Turning failures into the one line a ``pulumi up`` user reads (design decision 7)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from pulumi_speko.api.errors import (
+    ApiError,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    SpekoError,
+)
+from pulumi_speko.credentials import MissingCredentialsError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_HINTS: dict[type[ApiError], str] = {
+    PermissionDeniedError: (
+        "declare a BusinessVerification with submit=True (and depends_on it) or file it "
+        "in the dashboard before buying managed numbers"
+    ),
+    PaymentRequiredError: "add prepaid credits to the organization, then run pulumi up again",
+    NotFoundError: "the number is gone from the platform; run `pulumi refresh`",
+}
+
+
+class SpekoProviderError(Exception):
+    """An expected failure of a provider operation, as one self-contained line."""
+
+
+def describe(action: str, error: BaseException) -> str:
+    """One line: what was attempted, then the client's own one-line description."""
+    hint = next((text for kind, text in _HINTS.items() if isinstance(error, kind)), None)
+    line = f"{action}: {error}"
+    return f"{line} ({hint})" if hint else line
+
+
+def operator_errors(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Re-raise API and credential failures of the wrapped call as one short line.
+
+    The exception is raised without its cause and with a fresh traceback, so the
+    provider host's report is a few frames and then the line an operator acts on.
+    """
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return function(*args, **kwargs)
+            except SpekoProviderError as error:
+                raise error.with_traceback(None) from None
+            except (SpekoError, MissingCredentialsError) as error:
+                raise SpekoProviderError(describe(action, error)).with_traceback(None) from None
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,294 @@
+"""What the two number resources share: routing, diff, read, update, delete, adoption.
+
+A number's routing (``direction``, ``agent_id``, ``label``,
+``dispatch_metadata_template``) updates in place with one PATCH. Everything that names
+the number itself replaces it. ``create`` differs per resource and lives in its module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from pulumi_speko.api.errors import ApiConnectionError, ConflictError, NotFoundError, ServerError
+from pulumi_speko.api.models import PhoneNumber, PhoneNumberUpdate
+from pulumi_speko.credentials import CONFIG_API_KEY, CONFIG_BASE_URL, resolve_credentials
+from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
+from pulumi_speko.resources._props import (
+    PROVIDER_KEY,
+    contains_unknown,
+    is_unknown,
+    number_outputs,
+    same_value,
+    type_failure,
+    unknown_property_failures,
+    user_props,
+)
+from pulumi_speko.resources._session import Session, session_for
+
+ROUTING_FIELDS = ("direction", "agent_id", "label", "dispatch_metadata_template")
+DEFAULT_DIRECTION = "outbound"
+# A create whose response was lost is looked up and, if it did not land, sent again
+# this many times in all.
+CREATE_ATTEMPTS = 3
+
+# Placeholders standing in for unknown values while validating with the wire models:
+# each satisfies its own field's rules and the cross-field rules.
+PLACEHOLDERS: dict[str, Any] = {
+    "e164": "+12025550100",
+    "direction": DEFAULT_DIRECTION,
+    "agent_id": "unknown",
+    "label": "",
+    "dispatch_metadata_template": {},
+    "sip_connection_installation_id": "unknown",
+    "sip_trunk_id": "unknown",
+    "sip_provider_name": "unknown",
+}
+
+
+def wire_payload(
+    props: Mapping[str, Any], names: tuple[str, ...]
+) -> tuple[dict[str, Any], set[str]]:
+    """The known values of ``names``, unknowns replaced by placeholders (also returned)."""
+    payload: dict[str, Any] = {}
+    placeheld: set[str] = set()
+    for name in names:
+        value = props.get(name)
+        if value is None:
+            continue
+        if contains_unknown(value):
+            payload[name] = PLACEHOLDERS[name]
+            placeheld.add(name)
+        else:
+            payload[name] = value
+    return payload, placeheld
+
+
+def adopt_existing_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
+    """``adopt_existing`` must be a boolean."""
+    return type_failure("adopt_existing", props.get("adopt_existing"), bool, "a boolean")
+
+
+def differs(olds: Mapping[str, Any], news: Mapping[str, Any], name: str) -> bool:
+    """Whether a property changes (an unknown new value counts as a change)."""
+    new_value = news.get(name)
+    return (
+        is_unknown(new_value)
+        or contains_unknown(new_value)
+        or not same_value(olds.get(name), new_value)
+    )
+
+
+def routing_update(olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+    """The routing fields that change, with ``None`` for those to clear."""
+    return {name: news.get(name) for name in ROUTING_FIELDS if differs(olds, news, name)}
+
+
+class NumberProvider(ResourceProvider):
+    """Base of the number providers. Holds no state that reaches the pickle."""
+
+    kind: ClassVar[str]  # resource name, for messages
+    source: ClassVar[str]  # the PhoneNumber.source this resource manages
+    input_names: ClassVar[tuple[str, ...]]
+    # inputs that exist only in the program (echoed into outputs so diff can see them)
+    program_only_inputs: ClassVar[tuple[str, ...]] = ("adopt_existing",)
+    carried_outputs: ClassVar[tuple[str, ...]] = ()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}  # never pickle configuration: it may hold the API key
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        return None
+
+    # ------------------------------------------------------------------ configuration
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Keep the stack config; the client is built on first use, in this process."""
+        self._config = {
+            CONFIG_API_KEY: req.config.get(CONFIG_API_KEY),
+            CONFIG_BASE_URL: req.config.get(CONFIG_BASE_URL),
+        }
+
+    def session(self) -> Session:
+        """The process-wide client and number directory for this provider's credentials."""
+        return session_for(resolve_credentials(getattr(self, "_config", None)))
+
+    # ------------------------------------------------------------------ check / diff
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate every rule of the contract before any API call."""
+        failures = unknown_property_failures(news, self.input_names)
+        failures += adopt_existing_failures(news)
+        failures += self.check_failures(news)
+        inputs = user_props(news)
+        inputs.setdefault("direction", DEFAULT_DIRECTION)
+        inputs.setdefault("adopt_existing", False)
+        inputs[PROVIDER_KEY] = news.get(PROVIDER_KEY)
+        return CheckResult(inputs, failures)
+
+    def check_failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        """Resource-specific rules."""
+        raise NotImplementedError
+
+    def replacements(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """Properties whose change the API cannot apply in place."""
+        raise NotImplementedError
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Routing updates in place; identity replaces (deleting first if the E.164 stays)."""
+        old_props, new_props = user_props(olds), user_props(news)
+        new_props.setdefault("direction", DEFAULT_DIRECTION)
+        replaces = self.replacements(old_props, new_props)
+        changes = bool(replaces) or bool(routing_update(old_props, new_props))
+        keeps_e164 = "e164" in new_props and not differs(old_props, new_props, "e164")
+        return DiffResult(
+            changes=changes,
+            replaces=replaces,
+            stables=[],
+            delete_before_replace=bool(replaces) and keeps_e164,
+        )
+
+    # ------------------------------------------------------------------ read / update / delete
+
+    def outputs(self, number: PhoneNumber, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Live fields plus the program-only inputs and carried outputs of ``props``."""
+        outs = number_outputs(number)
+        for name in (*self.program_only_inputs, *self.carried_outputs):
+            if props.get(name) is not None:
+                outs[name] = props[name]
+        return outs
+
+    def implied_inputs(self, number: PhoneNumber, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The inputs that would produce what is live (so refresh shows dashboard edits)."""
+        live = number_outputs(number)
+        inputs = {name: live.get(name) for name in self.input_names if live.get(name) is not None}
+        for name in self.program_only_inputs:
+            if props.get(name) is not None:
+                inputs[name] = props[name]
+        return inputs
+
+    @operator_errors("read phone number")
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Live values from the (short-lived) list, else a GET; gone means gone."""
+        old = user_props(props)
+        number = self.lookup(id_)
+        if number is None:
+            return ReadResult(None, {})
+        self.ensure_source(number)
+        return ReadResult(id_, self.outputs(number, old), self.implied_inputs(number, old))
+
+    def lookup(self, id_: str) -> PhoneNumber | None:
+        """The number with this id, or None when the platform no longer has it."""
+        session = self.session()
+        cached = session.directory.snapshot().get(id_)
+        if cached is not None:
+            return cached
+        try:  # not in a list that may be seconds old: ask for it directly
+            return session.client.get_phone_number(id_)
+        except NotFoundError:
+            return None
+
+    def ensure_source(self, number: PhoneNumber) -> None:
+        """Refuse to manage a number of the other kind."""
+        if number.source != self.source:
+            other = "SipTrunkPhoneNumber" if number.source == "sip_trunk" else "PhoneNumber"
+            raise SpekoProviderError(
+                f"{self.kind} {number.e164} ({number.id}) is a {number.source} number on the "
+                f"platform; manage it with {other}"
+            )
+
+    @operator_errors("update phone number routing")
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """One PATCH with only the routing fields that change (None clears)."""
+        old_props, new_props = user_props(olds), user_props(news)
+        new_props.setdefault("direction", DEFAULT_DIRECTION)
+        changes = routing_update(old_props, new_props)
+        carried = {**new_props, **{k: old_props[k] for k in self.carried_outputs if k in old_props}}
+        if not changes:
+            return UpdateResult({**old_props, **carried})
+        number = self.patch(id_, changes)
+        return UpdateResult(self.outputs(number, carried))
+
+    def patch(self, id_: str, changes: Mapping[str, Any]) -> PhoneNumber:
+        """PATCH the routing and forget the cached list."""
+        session = self.session()
+        try:
+            return session.client.update_phone_number(id_, PhoneNumberUpdate(**changes))
+        finally:
+            session.directory.invalidate()
+
+    @operator_errors("release phone number")
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        """Release the number; one already gone counts as released."""
+        session = self.session()
+        try:
+            session.client.release_phone_number(id_)
+        except NotFoundError:
+            pass
+        finally:
+            session.directory.invalidate()
+
+    # ------------------------------------------------------------------ create helpers
+
+    def adopt(self, number: PhoneNumber, props: Mapping[str, Any]) -> CreateResult:
+        """Take over a number the organization already holds and converge its routing."""
+        self.ensure_source(number)
+        self.ensure_adoptable(number, props)
+        changes = routing_update(number_outputs(number), props)
+        if changes:
+            number = self.patch(number.id, changes)
+        return CreateResult(number.id, self.outputs(number, props))
+
+    def ensure_adoptable(self, number: PhoneNumber, props: Mapping[str, Any]) -> None:
+        """Fail when the live number differs in what cannot be changed in place."""
+
+    def create_once(self, e164: str, post: Callable[[], PhoneNumber]) -> PhoneNumber:
+        """POST a create without ever doubling it (design decision 4).
+
+        When the response is lost (the request reached the server, or it answered
+        5xx), the organization is listed: a number that landed is taken as this
+        create's result; otherwise the POST is sent again. A 409 after an ambiguous
+        attempt is the earlier attempt having landed.
+        """
+        session = self.session()
+        ambiguous: Exception | None = None
+        for _ in range(CREATE_ATTEMPTS):
+            try:
+                return post()
+            except ConflictError:
+                if ambiguous is None:
+                    raise
+            except ServerError as error:
+                ambiguous = error
+            except ApiConnectionError as error:
+                if not error.request_sent:
+                    raise
+                ambiguous = error
+            finally:
+                session.directory.invalidate()
+            landed = session.directory.find_e164(e164)
+            if landed is not None:
+                return landed
+        assert ambiguous is not None
+        raise ambiguous
+
+    def conflict_message(self, e164: str, error: ConflictError) -> str:
+        """Explain a 409: ours to adopt, or held by someone else."""
+        held = self.session().directory.find_e164(e164)
+        if held is not None:
+            return (
+                f"create {self.kind}: {error} (the organization already holds {e164} as "
+                f"{held.id}; set adopt_existing=True to manage it with this resource)"
+            )
+        return f"create {self.kind}: {error} (another organization holds {e164})"

@@ -1,0 +1,141 @@
+"""Property bags: unknowns, validation into CheckFailures, wire models to outputs.
+
+Pulumi property bags are snake_case dicts at every depth. During preview any value may
+be unknown (``pulumi.output.Unknown`` in check/diff, the UNKNOWN sentinel string on
+the wire); validation skips those instead of rejecting them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pulumi.dynamic import CheckFailure
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN as UNKNOWN_SENTINEL
+from pydantic import BaseModel, ValidationError
+from pydantic.alias_generators import to_snake
+
+from pulumi_speko.api.models import PhoneNumber
+
+PROVIDER_KEY = "__provider"
+
+
+def is_unknown(value: Any) -> bool:
+    """Whether a value is not known yet (preview)."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN_SENTINEL)
+
+
+def contains_unknown(value: Any) -> bool:
+    """Whether a value is unknown or holds an unknown at any depth."""
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(item) for item in value)
+    return False
+
+
+def user_props(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The properties without the serialized provider and without unset (None) values."""
+    return {k: v for k, v in props.items() if k != PROVIDER_KEY and v is not None}
+
+
+def unknown_property_failures(
+    props: Mapping[str, Any], allowed: Iterable[str]
+) -> list[CheckFailure]:
+    """A failure for each property the resource does not have."""
+    allowed_set = set(allowed)
+    return [
+        CheckFailure(name, f"unknown property {name!r}; allowed: {', '.join(sorted(allowed_set))}")
+        for name in sorted(user_props(props))
+        if name not in allowed_set
+    ]
+
+
+def _property_path(loc: tuple[int | str, ...], prefix: str = "") -> str:
+    parts = [to_snake(part) if isinstance(part, str) else f"[{part}]" for part in loc]
+    path = ".".join(parts).replace(".[", "[")
+    return f"{prefix}.{path}" if prefix and path else (path or prefix)
+
+
+def model_failures(
+    model: type[BaseModel],
+    payload: Mapping[str, Any],
+    *,
+    model_level_property: str,
+    skip: Iterable[str] = (),
+) -> list[CheckFailure]:
+    """Validate ``payload`` with a wire model; each error becomes a CheckFailure.
+
+    ``skip`` holds property paths (``a.b``) whose values are placeholders for unknowns:
+    errors on them, and below them, are dropped. Errors that belong to the whole model
+    (cross-field rules) are reported on ``model_level_property``.
+    """
+    try:
+        model.model_validate(dict(payload))
+    except ValidationError as error:
+        return _failures_from(error, model_level_property, set(skip))
+    return []
+
+
+def _failures_from(error: ValidationError, model_level: str, skip: set[str]) -> list[CheckFailure]:
+    failures: list[CheckFailure] = []
+    for item in error.errors():
+        path = _property_path(tuple(item["loc"])) or model_level
+        if any(path == held or path.startswith((f"{held}.", f"{held}[")) for held in skip):
+            continue
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown property"
+        failures.append(CheckFailure(path, _translate_wire_names(message)))
+    return failures
+
+
+def _translate_wire_names(message: str) -> str:
+    """Speak of properties as users write them (snake_case), not as the wire does."""
+    for wire, prop in (
+        ("dispatchMetadataTemplate", "dispatch_metadata_template"),
+        ("sipConnectionInstallationId", "sip_connection_installation_id"),
+        ("sipTrunkId", "sip_trunk_id"),
+        ("agentId", "agent_id"),
+        ("attestationAccepted", "attestation_accepted"),
+    ):
+        message = message.replace(wire, prop)
+    return message
+
+
+def type_failure(
+    name: str, value: Any, expected: type | tuple[type, ...], what: str
+) -> list[CheckFailure]:
+    """A failure when a known value is not of the expected type."""
+    if value is None or is_unknown(value) or isinstance(value, expected):
+        return []
+    if isinstance(value, bool) and expected in (int, float, (int, float)):
+        return [CheckFailure(name, f"must be {what}, got a boolean")]
+    return [CheckFailure(name, f"must be {what}, got {type(value).__name__}")]
+
+
+def number_outputs(number: PhoneNumber) -> dict[str, Any]:
+    """Every field of the contract's PhoneNumber, snake_case at every depth, JSON values.
+
+    The platform's id is the resource id, so it is not repeated as an output.
+    """
+    data = number.model_dump(mode="json", by_alias=False, exclude={"id"})
+    return data
+
+
+def same_value(left: Any, right: Any) -> bool:
+    """Compare two property values by value (key order and int/float don't matter)."""
+    return bool(_normalized(left) == _normalized(right))
+
+
+def _normalized(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _normalized(item) for key, item in value.items() if item is not None}
+    if isinstance(value, (list, tuple)):
+        return [_normalized(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -1,0 +1,133 @@
+"""One API client and one short-lived list of numbers per provider process.
+
+The provider host deserializes one provider instance per class and calls it from four
+threads; the engine starts a fresh host for every ``pulumi`` command. Keeping the client
+and the list here (module state keyed by credentials), and never on the provider object,
+keeps the pickled ``__provider`` empty and lets a refresh of N numbers cost one list call
+instead of N reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pulumi_speko.credentials import Credentials
+
+if TYPE_CHECKING:
+    from pulumi_speko.api import Client
+    from pulumi_speko.api.models import PhoneNumber
+
+# How old a cached list of the organization's numbers may be when a read uses it.
+# Any write made through this process clears it at once.
+LIST_CACHE_MAX_AGE_SECONDS = 10.0
+
+
+@dataclass
+class _Snapshot:
+    numbers_by_id: dict[str, PhoneNumber]
+    taken_at: float
+
+
+@dataclass
+class NumberDirectory:
+    """A cached ``GET /v1/phone-numbers`` shared by the threads of one process.
+
+    Concurrent readers that find the cache empty or stale wait for a single fetch
+    (single flight) rather than each listing the organization.
+    """
+
+    fetch: Callable[[], list[PhoneNumber]]
+    clock: Callable[[], float] = time.monotonic
+    max_age: float = LIST_CACHE_MAX_AGE_SECONDS
+    _snapshot: _Snapshot | None = None
+    _generation: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _fetching: threading.Lock = field(default_factory=threading.Lock)
+
+    def snapshot(self) -> dict[str, PhoneNumber]:
+        """Numbers by id, at most ``max_age`` seconds old."""
+        fresh = self._fresh_snapshot()
+        if fresh is not None:
+            return fresh
+        with self._fetching:  # one fetch at a time; the others reuse its result
+            fresh = self._fresh_snapshot()
+            if fresh is not None:
+                return fresh
+            return self._refetch()
+
+    def fresh(self) -> dict[str, PhoneNumber]:
+        """Numbers by id, listed now (for decisions that cost money)."""
+        with self._fetching:
+            return self._refetch()
+
+    def find_e164(self, e164: str) -> PhoneNumber | None:
+        """The organization's live number with this E.164, listed now."""
+        return next((n for n in self.fresh().values() if n.e164 == e164), None)
+
+    def invalidate(self) -> None:
+        """Forget the cached list; called after every write."""
+        with self._lock:
+            self._snapshot = None
+            self._generation += 1
+
+    def _fresh_snapshot(self) -> dict[str, PhoneNumber] | None:
+        with self._lock:
+            snap = self._snapshot
+            if snap is not None and self.clock() - snap.taken_at <= self.max_age:
+                return snap.numbers_by_id
+        return None
+
+    def _refetch(self) -> dict[str, PhoneNumber]:
+        with self._lock:
+            generation = self._generation
+        taken_at = self.clock()
+        numbers_by_id = {number.id: number for number in self.fetch()}
+        with self._lock:
+            if generation == self._generation:  # no write raced the fetch
+                self._snapshot = _Snapshot(numbers_by_id, taken_at)
+        return numbers_by_id
+
+
+@dataclass
+class Session:
+    """The client and number directory of one set of credentials."""
+
+    client: Client
+    directory: NumberDirectory
+
+
+_sessions: dict[tuple[str, str], Session] = {}
+_sessions_lock = threading.Lock()
+
+
+def _session_key(credentials: Credentials) -> tuple[str, str]:
+    digest = hashlib.sha256(credentials.api_key.encode()).hexdigest()
+    return credentials.base_url, digest
+
+
+def session_for(credentials: Credentials) -> Session:
+    """The process-wide session for these credentials, built on first use."""
+    key = _session_key(credentials)
+    with _sessions_lock:
+        session = _sessions.get(key)
+        if session is None:
+            from pulumi_speko.api import Client  # deferred: keeps program imports light
+
+            client = Client(credentials.api_key, credentials.base_url)
+            session = Session(client, NumberDirectory(client.list_phone_numbers))
+            _sessions[key] = session
+        return session
+
+
+def close_all_sessions() -> None:
+    """Close every client of this process (tests and short-lived tools)."""
+    with _sessions_lock:
+        sessions = list(_sessions.values())
+        _sessions.clear()
+    for session in sessions:
+        session.client.close()

@@ -1,0 +1,335 @@
+"""``BusinessVerification``: the organization's verification submission (KYB).
+
+Managed purchases need it ``submitted`` (or ``approved``). The platform keeps one
+current submission per organization and has no delete: destroying the resource removes
+it from the stack only.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from pulumi_speko.api.errors import ApiConnectionError, ServerError
+from pulumi_speko.api.models import (
+    VerificationDraft,
+    VerificationSubmission,
+    VerificationSubmit,
+)
+from pulumi_speko.credentials import CONFIG_API_KEY, CONFIG_BASE_URL, resolve_credentials
+from pulumi_speko.resources._declare import arg, merge_args, with_outputs
+from pulumi_speko.resources._errors import operator_errors
+from pulumi_speko.resources._props import (
+    PROVIDER_KEY,
+    is_unknown,
+    model_failures,
+    same_value,
+    type_failure,
+    unknown_property_failures,
+    user_props,
+)
+from pulumi_speko.resources._session import Session, session_for
+
+TYPE_TOKEN = "pulumi-python:dynamic/speko:BusinessVerification"
+SUBMIT_ATTEMPTS = 3
+DESTROY_NOTICE = (
+    "BusinessVerification: the platform has no delete for verification submissions; "
+    "submission {id} stays on the platform and is only removed from this stack"
+)
+# Unknown leaves (preview) are validated as these stand-ins, by field name.
+_LEAF_PLACEHOLDERS = {
+    "website": "https://placeholder.example",
+    "email": "unknown@placeholder.example",
+    "phone": "+12025550100",
+}
+
+
+@dataclass
+class AddressArgs:
+    """The business's postal address."""
+
+    street: pulumi.Input[str] | None = arg("Street and number.")
+    city: pulumi.Input[str] | None = arg("City.")
+    state: pulumi.Input[str] | None = arg("State or region.")
+    postal_code: pulumi.Input[str] | None = arg("Postal code.")
+    country: pulumi.Input[str] | None = arg("Country (ISO 3166-1 alpha-2, e.g. `US`).")
+
+
+@dataclass
+class BusinessProfileArgs:
+    """Who the business is and how it will use its numbers."""
+
+    legal_name: pulumi.Input[str] | None = arg("Registered legal name.")
+    display_name: pulumi.Input[str] | None = arg("Name callers know the business by.")
+    entity_type: pulumi.Input[str] | None = arg("Legal form, e.g. `llc`, `corporation`.")
+    country: pulumi.Input[str] | None = arg("Country of registration.")
+    registration_id: pulumi.Input[str] | None = arg("Registration or tax id (optional).")
+    website: pulumi.Input[str] | None = arg("Website, an http(s) URL.")
+    address: pulumi.Input[AddressArgs | Mapping[str, Any]] | None = arg("Postal address.")
+    use_case: pulumi.Input[str] | None = arg("What the numbers are used for.")
+    expected_usage: pulumi.Input[str] | None = arg("Expected call volume and pattern.")
+
+
+@dataclass
+class AuthorizedRepresentativeArgs:
+    """The person who vouches for the business."""
+
+    name: pulumi.Input[str] | None = arg("Full name.")
+    title: pulumi.Input[str] | None = arg("Job title.")
+    email: pulumi.Input[str] | None = arg("Email address.")
+    phone: pulumi.Input[str] | None = arg("Phone, in E.164 (optional).")
+
+
+@dataclass
+class BusinessVerificationArgs:
+    """Inputs of the ``BusinessVerification``."""
+
+    business_profile: pulumi.Input[BusinessProfileArgs | Mapping[str, Any]] | None = arg(
+        "The business profile. Changing it re-submits (the review starts over)."
+    )
+    authorized_representative: (
+        pulumi.Input[AuthorizedRepresentativeArgs | Mapping[str, Any]] | None
+    ) = arg("The authorized representative. Changing it re-submits.")
+    attestation_accepted: pulumi.Input[bool] | None = arg(
+        "The representative attests the profile is true. Must be true to submit."
+    )
+    submit: pulumi.Input[bool] | None = arg(
+        "Submit for review (true) or keep a draft (false).", default=True
+    )
+
+
+INPUT_NAMES: tuple[str, ...] = tuple(BusinessVerificationArgs.__dataclass_fields__)
+OUTPUT_NAMES = (
+    "status",
+    "submission_id",
+    "submitted_at",
+    "attested_at",
+    "rejection_reason",
+    "organization_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def _with_placeholders(value: Any, path: str, held: set[str]) -> Any:
+    """``value`` with unknown leaves replaced by valid stand-ins (paths go to ``held``)."""
+    if is_unknown(value):
+        held.add(path)
+        return _LEAF_PLACEHOLDERS.get(path.rsplit(".", 1)[-1], "unknown")
+    if isinstance(value, Mapping):
+        return {k: _with_placeholders(v, f"{path}.{k}", held) for k, v in value.items()}
+    return value
+
+
+def _check_failures(news: Mapping[str, Any]) -> list[CheckFailure]:
+    failures = unknown_property_failures(news, INPUT_NAMES)
+    for name in ("attestation_accepted", "submit"):
+        failures += type_failure(name, news.get(name), bool, "a boolean")
+    held: set[str] = set()
+    payload = {
+        name: _with_placeholders(news[name], name, held)
+        for name in ("business_profile", "authorized_representative")
+        if news.get(name) is not None
+    }
+    # The draft model holds every rule of the profile and representative; the submit
+    # model adds only the attestation, checked here so its message can offer the draft.
+    failures += model_failures(
+        VerificationDraft, payload, model_level_property="business_profile", skip=held
+    )
+    submit, attested = news.get("submit", True), news.get("attestation_accepted")
+    if submit is True and attested is not True and not is_unknown(attested):
+        failures.append(
+            CheckFailure(
+                "attestation_accepted",
+                "must be true to submit a business verification (or set submit=False to "
+                "keep a draft)",
+            )
+        )
+    return failures
+
+
+def _outputs(submission: VerificationSubmission, props: Mapping[str, Any]) -> dict[str, Any]:
+    live = submission.model_dump(mode="json", by_alias=False, exclude_none=True)
+    outs: dict[str, Any] = {
+        "business_profile": live.get("business_profile", props.get("business_profile")),
+        "authorized_representative": live.get(
+            "authorized_representative", props.get("authorized_representative")
+        ),
+        "attestation_accepted": live.get("attestation_accepted", props.get("attestation_accepted")),
+        "submit": props.get("submit", True),
+        "submission_id": submission.id,
+    }
+    outs.update({name: live.get(name) for name in OUTPUT_NAMES if name != "submission_id"})
+    return outs
+
+
+def _implied_inputs(submission: VerificationSubmission) -> dict[str, Any]:
+    live = submission.model_dump(mode="json", by_alias=False, exclude_none=True)
+    inputs = {name: live[name] for name in INPUT_NAMES if name in live}
+    inputs["submit"] = submission.status != "draft"
+    return inputs
+
+
+class BusinessVerificationProvider(ResourceProvider):
+    """Dynamic provider of the verification submission (module path kept stable)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}  # never pickle configuration: it may hold the API key
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        return None
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Keep the stack config; the client is built on first use, in this process."""
+        self._config = {
+            CONFIG_API_KEY: req.config.get(CONFIG_API_KEY),
+            CONFIG_BASE_URL: req.config.get(CONFIG_BASE_URL),
+        }
+
+    def session(self) -> Session:
+        """The process-wide client for this provider's credentials."""
+        return session_for(resolve_credentials(getattr(self, "_config", None)))
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate the profile, the representative and the attestation before any call."""
+        inputs = user_props(news)
+        inputs.setdefault("submit", True)
+        inputs[PROVIDER_KEY] = news.get(PROVIDER_KEY)
+        return CheckResult(inputs, _check_failures(news))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Any change updates in place (one submission per organization, never replaced)."""
+        old_props, new_props = user_props(olds), user_props(news)
+        new_props.setdefault("submit", True)
+        changed = [
+            name for name in INPUT_NAMES if not same_value(old_props.get(name), new_props.get(name))
+        ]
+        return DiffResult(
+            changes=bool(changed), replaces=[], stables=[], delete_before_replace=False
+        )
+
+    @operator_errors("file BusinessVerification")
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Submit (or save a draft of) the verification."""
+        inputs = user_props(props)
+        submission = self._file(inputs)
+        return CreateResult(submission.id, _outputs(submission, inputs))
+
+    @operator_errors("update BusinessVerification")
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """File the changed verification again (a submit restarts the review)."""
+        inputs = user_props(news)
+        return UpdateResult(_outputs(self._file(inputs), inputs))
+
+    @operator_errors("read BusinessVerification")
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """The organization's current submission, as it is live."""
+        overview = self.session().client.get_business_verification()
+        if overview.submission is None:
+            return ReadResult(None, {})
+        submission = overview.submission
+        return ReadResult(
+            submission.id, _outputs(submission, user_props(props)), _implied_inputs(submission)
+        )
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        """The platform has no delete: say so, and let the engine drop it from the stack."""
+        notice = DESTROY_NOTICE.format(id=id_)
+        pulumi.log.warn(notice)
+        print(f"warning: {notice}", file=sys.stderr)
+
+    def _file(self, inputs: Mapping[str, Any]) -> VerificationSubmission:
+        client = self.session().client
+        body = {name: inputs.get(name) for name in INPUT_NAMES[:3] if inputs.get(name) is not None}
+        if inputs.get("submit", True) is False:
+            return client.save_business_verification_draft(VerificationDraft.model_validate(body))
+        submit_body = VerificationSubmit.model_validate(body)
+        return self._submit_once(submit_body)
+
+    def _submit_once(self, body: VerificationSubmit) -> VerificationSubmission:
+        """POST the submission; after a lost response, adopt it if it landed."""
+        client = self.session().client
+        ambiguous: Exception | None = None
+        for _ in range(SUBMIT_ATTEMPTS):
+            try:
+                return client.submit_business_verification(body)
+            except ServerError as error:
+                ambiguous = error
+            except ApiConnectionError as error:
+                if not error.request_sent:
+                    raise
+                ambiguous = error
+            current = client.get_business_verification().submission
+            if _is_this_submission(current, body):
+                assert current is not None
+                return current
+        assert ambiguous is not None
+        raise ambiguous
+
+
+def _is_this_submission(current: VerificationSubmission | None, body: VerificationSubmit) -> bool:
+    return (
+        current is not None
+        and current.status in ("submitted", "approved")
+        and current.business_profile == body.business_profile
+        and current.authorized_representative == body.authorized_representative
+    )
+
+
+class BusinessVerification(pulumi.dynamic.Resource, module="speko", name="BusinessVerification"):
+    """The organization's business verification (type token
+    ``pulumi-python:dynamic/speko:BusinessVerification``).
+
+    Every change updates in place by filing again; a submit starts the review over.
+    Destroying it removes it from the stack only: the platform keeps the submission.
+    """
+
+    business_profile: pulumi.Output[dict[str, Any]]
+    authorized_representative: pulumi.Output[dict[str, Any]]
+    attestation_accepted: pulumi.Output[bool | None]
+    submit: pulumi.Output[bool]
+    status: pulumi.Output[str]
+    submission_id: pulumi.Output[str]
+    submitted_at: pulumi.Output[str | None]
+    attested_at: pulumi.Output[str | None]
+    rejection_reason: pulumi.Output[str | None]
+    organization_id: pulumi.Output[str]
+    created_at: pulumi.Output[str | None]
+    updated_at: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: BusinessVerificationArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Declare the verification from ``args`` and/or keyword arguments
+        (the fields of :class:`BusinessVerificationArgs`)."""
+        unknown = set(kwargs) - set(INPUT_NAMES)
+        if unknown:
+            raise TypeError(
+                f"BusinessVerification got unknown arguments: {', '.join(sorted(unknown))}"
+            )
+        props = merge_args(args, BusinessVerificationArgs, kwargs)
+        super().__init__(
+            BusinessVerificationProvider(),
+            resource_name,
+            with_outputs(props, (*INPUT_NAMES, *OUTPUT_NAMES)),
+            opts,
+        )

@@ -1,0 +1,218 @@
+"""``SipTrunkPhoneNumber``: a number on the customer's own SIP trunk, imported.
+
+Imports are free and not gated on business verification; numbers outside the US come
+in this way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import pulumi
+import pulumi.dynamic
+from pulumi.dynamic import CheckFailure, CreateResult
+
+from pulumi_speko.api.errors import ConflictError
+from pulumi_speko.api.models import PhoneNumber as WirePhoneNumber
+from pulumi_speko.api.models import PhoneNumberImport
+from pulumi_speko.resources._declare import arg, get_options, merge_args, with_outputs
+from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
+from pulumi_speko.resources._numbers import ROUTING_FIELDS, NumberProvider, differs, wire_payload
+from pulumi_speko.resources._props import model_failures
+from pulumi_speko.resources.phone_number import ROUTING_DOCS
+
+TYPE_TOKEN = "pulumi-python:dynamic/speko:SipTrunkPhoneNumber"
+SIP_FIELDS = ("sip_connection_installation_id", "sip_trunk_id", "sip_provider_name")
+
+
+@dataclass
+class SipTrunkPhoneNumberArgs:
+    """Inputs of a ``SipTrunkPhoneNumber``."""
+
+    e164: pulumi.Input[str] | None = arg(
+        "The number, in E.164 (any country). Required. Changing it replaces the resource.",
+        replaces=True,
+    )
+    sip_connection_installation_id: pulumi.Input[str] | None = arg(
+        "The SIP connection installation that carries the number. Give exactly one of this "
+        "or `sip_trunk_id`. Changing it replaces the resource.",
+        replaces=True,
+    )
+    sip_trunk_id: pulumi.Input[str] | None = arg(
+        "The SIP trunk (deprecated by the platform in favour of installations). Changing it "
+        "replaces the resource.",
+        replaces=True,
+    )
+    sip_provider_name: pulumi.Input[str] | None = arg(
+        "Display name of the SIP provider. Changing it replaces the resource.", replaces=True
+    )
+    direction: pulumi.Input[str] | None = arg(ROUTING_DOCS["direction"], default="outbound")
+    agent_id: pulumi.Input[str] | None = arg(ROUTING_DOCS["agent_id"])
+    label: pulumi.Input[str] | None = arg(ROUTING_DOCS["label"])
+    dispatch_metadata_template: pulumi.Input[Mapping[str, Any]] | None = arg(
+        ROUTING_DOCS["dispatch_metadata_template"]
+    )
+    adopt_existing: pulumi.Input[bool] | None = arg(
+        "When the organization already holds `e164` as a SIP-trunk number, adopt it and "
+        "converge its routing instead of failing. Read only at create.",
+        default=False,
+    )
+
+
+INPUT_NAMES: tuple[str, ...] = tuple(SipTrunkPhoneNumberArgs.__dataclass_fields__)
+OUTPUT_NAMES: tuple[str, ...] = tuple(name for name in WirePhoneNumber.model_fields if name != "id")
+
+
+def _sip_identifier_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
+    given = [name for name in SIP_FIELDS[:2] if props.get(name) is not None]
+    if not given:
+        return [
+            CheckFailure(
+                "sip_connection_installation_id",
+                "give sip_connection_installation_id (or sip_trunk_id) to say which trunk "
+                "carries the number",
+            )
+        ]
+    if len(given) == 2:
+        return [
+            CheckFailure(
+                "sip_trunk_id",
+                "give only one of sip_connection_installation_id or sip_trunk_id (the "
+                "platform ignores sip_trunk_id when both are set)",
+            )
+        ]
+    return []
+
+
+class SipTrunkPhoneNumberProvider(NumberProvider):
+    """Dynamic provider of SIP-trunk numbers (module path kept stable: it is in state)."""
+
+    kind: ClassVar[str] = "SipTrunkPhoneNumber"
+    source: ClassVar[str] = "sip_trunk"
+    input_names: ClassVar[tuple[str, ...]] = INPUT_NAMES
+
+    def check_failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        """E.164, one SIP identifier, and the routing rules of the wire model."""
+        failures: list[CheckFailure] = []
+        if news.get("e164") is None:
+            failures.append(CheckFailure("e164", "give the number to import, in E.164"))
+        failures += _sip_identifier_failures(news)
+        payload, placeheld = wire_payload(news, ("e164", *SIP_FIELDS, *ROUTING_FIELDS))
+        payload.setdefault("e164", "+12025550100")
+        payload.setdefault("sip_connection_installation_id", "unknown")
+        return failures + model_failures(
+            PhoneNumberImport, payload, model_level_property="direction", skip=placeheld
+        )
+
+    def replacements(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The number and everything about its trunk replace."""
+        return [name for name in ("e164", *SIP_FIELDS) if differs(olds, news, name)]
+
+    def ensure_adoptable(self, number: WirePhoneNumber, props: Mapping[str, Any]) -> None:
+        """The trunk of an adopted number cannot change in place."""
+        live = number.model_dump(by_alias=False)
+        mismatched = [
+            f"{name}={live.get(name)!r}"
+            for name in SIP_FIELDS
+            if props.get(name) is not None and live.get(name) != props.get(name)
+        ]
+        if mismatched:
+            raise SpekoProviderError(
+                f"create SipTrunkPhoneNumber: {number.e164} is held with {', '.join(mismatched)}; "
+                "set those inputs to the live values to adopt it (they cannot change in place)"
+            )
+
+    @operator_errors("import SipTrunkPhoneNumber")
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Adopt the number when asked to and held, else import it."""
+        inputs = {k: v for k, v in props.items() if v is not None}
+        e164 = str(inputs["e164"])
+        if inputs.get("adopt_existing"):
+            held = self.session().directory.find_e164(e164)
+            if held is not None:
+                return self.adopt(held, inputs)
+        body = PhoneNumberImport(
+            e164=e164,
+            direction=inputs.get("direction", "outbound"),
+            agent_id=inputs.get("agent_id"),
+            label=inputs.get("label"),
+            dispatch_metadata_template=inputs.get("dispatch_metadata_template"),
+            sip_connection_installation_id=inputs.get("sip_connection_installation_id"),
+            sip_trunk_id=inputs.get("sip_trunk_id"),
+            sip_provider_name=inputs.get("sip_provider_name"),
+        )
+        client = self.session().client
+        try:
+            number = self.create_once(e164, lambda: client.import_phone_number(body))
+        except ConflictError as error:
+            if inputs.get("adopt_existing"):
+                held = self.session().directory.find_e164(e164)
+                if held is not None:
+                    return self.adopt(held, inputs)
+            raise SpekoProviderError(self.conflict_message(e164, error)) from None
+        return CreateResult(number.id, self.outputs(number, inputs))
+
+
+class SipTrunkPhoneNumber(pulumi.dynamic.Resource, module="speko", name="SipTrunkPhoneNumber"):
+    """A number on the customer's own SIP trunk, imported into the platform (type token
+    ``pulumi-python:dynamic/speko:SipTrunkPhoneNumber``).
+
+    Routing updates in place; ``e164`` and the SIP fields replace (deleting first, since
+    the platform holds one live number per E.164). Destroying it removes the number from
+    the platform, not from the trunk.
+    """
+
+    e164: pulumi.Output[str]
+    sip_connection_installation_id: pulumi.Output[str | None]
+    sip_trunk_id: pulumi.Output[str | None]
+    sip_provider_name: pulumi.Output[str | None]
+    direction: pulumi.Output[str]
+    agent_id: pulumi.Output[str | None]
+    label: pulumi.Output[str | None]
+    dispatch_metadata_template: pulumi.Output[dict[str, Any] | None]
+    adopt_existing: pulumi.Output[bool]
+    organization_id: pulumi.Output[str]
+    source: pulumi.Output[str]
+    provider_resource_id: pulumi.Output[str | None]
+    telnyx_phone_number_id: pulumi.Output[str | None]
+    sms10dlc_profile_id: pulumi.Output[str | None]
+    sms_campaign_id: pulumi.Output[str | None]
+    sms_assignment_status: pulumi.Output[str | None]
+    sms_assignment_updated_at: pulumi.Output[str | None]
+    setup_status: pulumi.Output[dict[str, Any]]
+    next_charge_at: pulumi.Output[str | None]
+    last_charged_at: pulumi.Output[str | None]
+    suspended_at: pulumi.Output[str | None]
+    created_at: pulumi.Output[str]
+    updated_at: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: SipTrunkPhoneNumberArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Declare a SIP-trunk number from ``args`` and/or keyword arguments
+        (the fields of :class:`SipTrunkPhoneNumberArgs`)."""
+        unknown = set(kwargs) - set(INPUT_NAMES)
+        if unknown:
+            raise TypeError(
+                f"SipTrunkPhoneNumber got unknown arguments: {', '.join(sorted(unknown))}"
+            )
+        props = merge_args(args, SipTrunkPhoneNumberArgs, kwargs)
+        super().__init__(
+            SipTrunkPhoneNumberProvider(),
+            resource_name,
+            with_outputs(props, (*INPUT_NAMES, *OUTPUT_NAMES)),
+            opts,
+        )
+
+    @staticmethod
+    def get(
+        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> SipTrunkPhoneNumber:
+        """A read-only reference to an existing SIP-trunk number, by its platform id."""
+        return SipTrunkPhoneNumber(resource_name, opts=get_options(id, opts))
