@@ -1,0 +1,130 @@
+"""``pulumi-speko sandbox``: serve the local emulator of the Phone Numbers API.
+
+FastAPI and uvicorn are imported inside ``run`` so that ``pulumi-speko --help`` stays
+fast and works without the ``sandbox`` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pulumi_speko.sandbox.seed import (
+    DEFAULT_ADMIN_TOKEN,
+    DEFAULT_POOL_SIZE,
+    DEMO_ORG,
+    MAX_POOL_SIZE,
+)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8787
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+def _pool_size(text: str) -> int:
+    size = int(text)
+    if not 1 <= size <= MAX_POOL_SIZE:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_POOL_SIZE}")
+    return size
+
+
+def parse_api_key(text: str) -> tuple[str, str]:
+    """``ORG=KEY`` as (ORG, KEY); a bare ``KEY`` belongs to the demo org."""
+    org_id, sep, key = text.partition("=")
+    if not sep:
+        org_id, key = DEMO_ORG, text
+    if not org_id or not key:
+        raise argparse.ArgumentTypeError("expected KEY or ORG=KEY")
+    return org_id, key
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``pulumi-speko sandbox``."""
+    parser.description = (
+        "Serve a local emulator of the Speko Phone Numbers API. It starts seeded with "
+        "org_demo (key sk_test_demo) and org_other (key sk_test_other), each with agents "
+        "agent_sales and agent_support, SIP installation sci_demo and 100.00 USD of "
+        "credits, and a shared pool of US numbers. The control API lives under /_sandbox."
+    )
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (%(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="port to bind, 0 for any (%(default)s)"
+    )
+    parser.add_argument(
+        "--db",
+        default=":memory:",
+        metavar="PATH",
+        help="SQLite file that keeps the state across restarts (default: in memory)",
+    )
+    parser.add_argument(
+        "--api-key",
+        dest="api_keys",
+        action="append",
+        default=[],
+        type=parse_api_key,
+        metavar="[ORG=]KEY",
+        help="accept another API key (repeatable): ORG=KEY adds KEY to organization ORG, "
+        "creating and seeding ORG when it is new; a bare KEY is another key of org_demo. "
+        "The seeded keys are always accepted.",
+    )
+    parser.add_argument(
+        "--admin-token",
+        default=DEFAULT_ADMIN_TOKEN,
+        help="bearer token of the control API under /_sandbox (%(default)s)",
+    )
+    parser.add_argument(
+        "--pool-size",
+        type=_pool_size,
+        default=DEFAULT_POOL_SIZE,
+        metavar="N",
+        help="numbers in the pool of available US numbers (%(default)s)",
+    )
+    parser.add_argument(
+        "--log-level", choices=LOG_LEVELS, default="warning", help="server log level"
+    )
+
+
+def _banner(url: str, keys: dict[str, str], admin_token: str, db: str) -> str:
+    accepted = ", ".join(f"{key} ({org})" for key, org in sorted(keys.items()))
+    return "\n".join(
+        [
+            f"Speko sandbox listening on {url}",
+            f"  API keys:     {accepted}",
+            f"  control API:  {url}/_sandbox (admin token: {admin_token})",
+            f"  OpenAPI:      {url}/openapi.json",
+            f"  database:     {db}",
+            "Press Ctrl-C to stop.",
+        ]
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C or SIGTERM; exit 0 after a clean stop."""
+    from pulumi_speko.sandbox.seed import SeedConfig
+    from pulumi_speko.sandbox.server import (
+        ForegroundServer,
+        Sandbox,
+        base_url,
+        bind,
+        uvicorn_config,
+    )
+    from pulumi_speko.sandbox.store import Store
+
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as error:
+        print(
+            f"pulumi-speko sandbox: cannot bind {args.host}:{args.port}: {error}", file=sys.stderr
+        )
+        return 1
+    store = Store(args.db, SeedConfig(pool_size=args.pool_size, extra_keys=tuple(args.api_keys)))
+    sandbox = Sandbox(store, admin_token=args.admin_token)
+    server = ForegroundServer(uvicorn_config(sandbox, log_level=args.log_level))
+    print(_banner(base_url(sock), store.api_keys(), args.admin_token, args.db), flush=True)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        store.close()
+    print("Speko sandbox stopped.", flush=True)
+    return 0
