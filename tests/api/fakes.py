@@ -1,0 +1,129 @@
+"""Test doubles of the client tests: a scripted fake API for httpx.MockTransport, a fake clock."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+API_KEY = "sk_test_9f8e7d6c5b4a_SECRET"
+
+Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+
+
+class FakeApi:
+    """A MockTransport handler that records requests and answers scripted replies in order.
+
+    When the script runs out it answers ``default`` (200 ``{}`` unless changed).
+    """
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+        self._replies: deque[Reply] = deque()
+        self._lock = threading.Lock()
+        self.default: Reply = httpx.Response(200, json={})
+
+    def reply(self, *replies: Reply) -> None:
+        self._replies.extend(replies)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            self.requests.append(request)
+            reply = self._replies.popleft() if self._replies else self.default
+        if isinstance(reply, Exception):
+            raise reply
+        if isinstance(reply, httpx.Response):
+            return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
+        return reply(request)
+
+    @property
+    def last(self) -> httpx.Request:
+        return self.requests[-1]
+
+    def last_json(self) -> Any:
+        return json.loads(self.last.content)
+
+
+class FakeClock:
+    """Monotonic time that only moves when the client sleeps (or a test advances it)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def phone_number_body() -> dict[str, Any]:
+    return {
+        "id": "pn_123",
+        "organizationId": "org_1",
+        "e164": "+14155550123",
+        "source": "managed",
+        "providerResourceId": "tel_9",
+        "telnyxPhoneNumberId": "tel_9",
+        "sipTrunkId": None,
+        "sipConnectionInstallationId": None,
+        "sipProviderName": None,
+        "direction": "both",
+        "dispatchMetadataTemplate": {"team": "support"},
+        "agentId": "agent_7",
+        "label": "Support line",
+        "sms10dlcProfileId": None,
+        "smsCampaignId": None,
+        "smsAssignmentStatus": None,
+        "smsAssignmentUpdatedAt": None,
+        "setupStatus": {
+            "status": "ready",
+            "inboundReady": True,
+            "outboundReady": True,
+            "agentReady": True,
+            "forwardingRequired": False,
+            "sipConnectionReady": True,
+            "issues": [],
+            "forwardingSipUri": None,
+        },
+        "nextChargeAt": "2025-02-01T00:00:00Z",
+        "lastChargedAt": "2025-01-01T00:00:00Z",
+        "suspendedAt": None,
+        "suspensionReason": None,
+        "createdAt": "2025-01-01T00:00:00Z",
+        "updatedAt": "2025-01-02T03:04:05Z",
+    }
+
+
+def profile_body() -> dict[str, Any]:
+    return {
+        "businessProfile": {
+            "legalName": "Acme Voice Inc.",
+            "displayName": "Acme",
+            "entityType": "corporation",
+            "country": "US",
+            "registrationId": "12-3456789",
+            "website": "https://acme.example",
+            "address": {
+                "street": "1 Main St",
+                "city": "San Francisco",
+                "state": "CA",
+                "postalCode": "94105",
+                "country": "US",
+            },
+            "useCase": "customer support",
+            "expectedUsage": "500 calls a day",
+        },
+        "authorizedRepresentative": {
+            "name": "Ada Lovelace",
+            "title": "CTO",
+            "email": "ada@acme.example",
+            "phone": "+14155550100",
+        },
+    }

@@ -1,0 +1,319 @@
+"""Error responses: the class per status family, its attributes and its one-line message."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from pulumi_speko.api import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    AuthenticationError,
+    Client,
+    ConflictError,
+    ErrorDetail,
+    NotFoundError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    PhoneNumberCreate,
+    RateLimitError,
+    ServerError,
+    SpekoError,
+    UnexpectedResponseError,
+    ValidationError,
+)
+
+from .fakes import FakeApi
+
+CREATE = PhoneNumberCreate(e164="+14155550123")
+
+
+@pytest.fixture
+def no_retry_client(make_client: Callable[..., Client]) -> Client:
+    return make_client(max_retries=0)
+
+
+def _error_of(call: Callable[[], Any]) -> SpekoError:
+    with pytest.raises(SpekoError) as caught:
+        call()
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "error_class"),
+    [
+        (400, "VALIDATION_ERROR", ValidationError),
+        (401, "UNAUTHORIZED", AuthenticationError),
+        (402, "INSUFFICIENT_CREDITS", PaymentRequiredError),
+        (403, "VERIFICATION_REQUIRED", PermissionDeniedError),
+        (404, "NOT_FOUND", NotFoundError),
+        (409, "CONFLICT", ConflictError),
+        (429, "RATE_LIMITED", RateLimitError),
+        (500, "INTERNAL", ServerError),
+        (502, "BAD_GATEWAY", ServerError),
+        (503, "INTERNAL", ServerError),
+        (504, "INTERNAL", ServerError),
+        (507, "INTERNAL", ServerError),
+        (405, "METHOD_NOT_ALLOWED", ApiError),
+        (418, "TEAPOT", ApiError),
+        (422, "UNPROCESSABLE", ApiError),
+    ],
+)
+def test_each_status_family_maps_to_its_error_class(
+    no_retry_client: Client,
+    fake_api: FakeApi,
+    status: int,
+    code: str,
+    error_class: type[ApiError],
+) -> None:
+    fake_api.reply(
+        httpx.Response(status, json={"error": "it went wrong", "code": code}),
+    )
+    error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
+    assert type(error) is error_class
+    assert isinstance(error, ApiError)
+    assert (error.status, error.code, error.message) == (status, code, "it went wrong")
+    assert (error.method, error.path, error.request_id) == ("POST", "/v1/phone-numbers", None)
+    assert str(error) == f"POST /v1/phone-numbers -> {status} {code}: it went wrong"
+
+
+def test_conflict_message_names_the_request_id(no_retry_client: Client, fake_api: FakeApi) -> None:
+    fake_api.reply(
+        httpx.Response(
+            409,
+            json={"error": "+14155550123 is already held", "code": "CONFLICT"},
+            headers={"X-Request-Id": "req_7Hq2"},
+        )
+    )
+    error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
+    assert error.request_id == "req_7Hq2"  # type: ignore[attr-defined]
+    assert str(error) == (
+        "POST /v1/phone-numbers -> 409 CONFLICT: +14155550123 is already held (request id req_7Hq2)"
+    )
+
+
+def test_not_found_message_names_the_encoded_path(
+    no_retry_client: Client, fake_api: FakeApi
+) -> None:
+    fake_api.reply(
+        httpx.Response(404, json={"error": "Phone number not found", "code": "NOT_FOUND"})
+    )
+    error = _error_of(lambda: no_retry_client.get_phone_number("pn/1"))
+    assert str(error) == "GET /v1/phone-numbers/pn%2F1 -> 404 NOT_FOUND: Phone number not found"
+
+
+def test_validation_error_carries_and_summarizes_details(
+    no_retry_client: Client, fake_api: FakeApi
+) -> None:
+    body = {
+        "error": "Invalid request body",
+        "code": "VALIDATION_ERROR",
+        "details": [
+            {"path": "e164", "message": "must match ^\\+[1-9]\\d{7,14}$"},
+            {"path": ["dispatchMetadataTemplate", "team"], "message": "must be a string"},
+        ],
+    }
+    fake_api.reply(httpx.Response(400, json=body))
+    error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
+    assert isinstance(error, ValidationError)
+    assert error.details == (
+        ErrorDetail("e164", "must match ^\\+[1-9]\\d{7,14}$"),
+        ErrorDetail("dispatchMetadataTemplate.team", "must be a string"),
+    )
+    assert str(error) == (
+        "POST /v1/phone-numbers -> 400 VALIDATION_ERROR: Invalid request body "
+        "(e164: must match ^\\+[1-9]\\d{7,14}$; dispatchMetadataTemplate.team: must be a string)"
+    )
+
+
+def test_validation_message_counts_details_beyond_three(
+    no_retry_client: Client, fake_api: FakeApi
+) -> None:
+    details = [{"path": f"f{index}", "message": "bad"} for index in range(5)]
+    body = {"error": "Invalid request body", "code": "VALIDATION_ERROR", "details": details}
+    fake_api.reply(httpx.Response(400, json=body))
+    error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
+    assert str(error).endswith("(f0: bad; f1: bad; f2: bad; and 2 more)")
+    assert len(error.details) == 5  # type: ignore[attr-defined]
+
+
+def test_validation_error_without_details(no_retry_client: Client, fake_api: FakeApi) -> None:
+    fake_api.reply(
+        httpx.Response(400, json={"error": "Invalid request body", "code": "VALIDATION_ERROR"})
+    )
+    error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
+    assert error.details == ()  # type: ignore[attr-defined]
+    assert str(error) == "POST /v1/phone-numbers -> 400 VALIDATION_ERROR: Invalid request body"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers", "expected"),
+    [
+        (
+            502,
+            "<html><head><title>502 Bad Gateway</title></head>\n<body>nginx</body></html>",
+            {"Content-Type": "text/html"},
+            "502 HTTP_502: 502 Bad Gateway nginx",
+        ),
+        (503, "", {}, "503 HTTP_503: Service Unavailable"),
+        (
+            500,
+            "upstream\nconnect error",
+            {"Content-Type": "text/plain"},
+            "500 HTTP_500: upstream connect error",
+        ),
+        (401, "[1, 2]", {"Content-Type": "application/json"}, "401 HTTP_401: [1, 2]"),
+        (403, '{"message": "Forbidden by proxy"}', {}, "403 HTTP_403: Forbidden by proxy"),
+        (429, '{"code": "RATE_LIMITED"}', {}, "429 RATE_LIMITED: Too Many Requests"),
+        (
+            409,
+            '{"error": {"code": "CONFLICT", "message": "already held"}}',
+            {},
+            "409 CONFLICT: already held",
+        ),
+        (302, "", {"Location": "https://elsewhere"}, "302 HTTP_302: Found"),
+    ],
+)
+def test_an_unusual_error_body_still_yields_a_sensible_error(
+    no_retry_client: Client,
+    fake_api: FakeApi,
+    status: int,
+    body: str,
+    headers: dict[str, str],
+    expected: str,
+) -> None:
+    fake_api.reply(httpx.Response(status, content=body.encode(), headers=headers))
+    error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
+    assert isinstance(error, ApiError)
+    assert str(error) == f"POST /v1/phone-numbers -> {expected}"
+
+
+def test_a_long_text_body_is_cut_to_a_short_snippet(
+    no_retry_client: Client, fake_api: FakeApi
+) -> None:
+    fake_api.reply(httpx.Response(500, text="x" * 5000))
+    error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
+    assert error.message == "x" * 119 + "…"  # type: ignore[attr-defined]
+    assert len(str(error)) < 200
+
+
+def test_a_multi_line_server_message_stays_one_line(
+    no_retry_client: Client, fake_api: FakeApi
+) -> None:
+    fake_api.reply(
+        httpx.Response(409, json={"error": "already\nheld\r\nby org_2", "code": "CONFLICT"})
+    )
+    error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
+    assert "\n" not in str(error) and "\r" not in str(error)
+    assert str(error).endswith("409 CONFLICT: already held by org_2")
+
+
+def test_rate_limit_error_carries_retry_after(no_retry_client: Client, fake_api: FakeApi) -> None:
+    fake_api.reply(
+        httpx.Response(
+            429,
+            json={"error": "Too many requests", "code": "RATE_LIMITED"},
+            headers={"Retry-After": "30"},
+        )
+    )
+    error = _error_of(no_retry_client.list_phone_numbers)
+    assert isinstance(error, RateLimitError)
+    assert error.retry_after == 30.0
+    assert str(error) == (
+        "GET /v1/phone-numbers -> 429 RATE_LIMITED: Too many requests (retry after 30s)"
+    )
+
+
+def test_rate_limit_error_without_retry_after(no_retry_client: Client, fake_api: FakeApi) -> None:
+    fake_api.reply(httpx.Response(429, json={"error": "slow down", "code": "RATE_LIMITED"}))
+    error = _error_of(no_retry_client.list_phone_numbers)
+    assert error.retry_after is None  # type: ignore[attr-defined]
+
+
+def test_query_appears_in_the_message_path(no_retry_client: Client, fake_api: FakeApi) -> None:
+    fake_api.reply(httpx.Response(400, json={"error": "bad", "code": "VALIDATION_ERROR"}))
+    error = _error_of(lambda: no_retry_client.search_available_phone_numbers(area_code="415"))
+    assert str(error) == "GET /v1/phone-numbers/available?areaCode=415 -> 400 VALIDATION_ERROR: bad"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "body is not JSON: ''"),
+        (b"<html>ok</html>", "body is not JSON: '<html>ok</html>'"),
+        (b'{"id": "pn_1"}', "not a valid PhoneNumber: organizationId: Field required; "),
+    ],
+)
+def test_a_success_with_an_unreadable_body_says_the_request_succeeded(
+    no_retry_client: Client, fake_api: FakeApi, body: bytes, reason: str
+) -> None:
+    fake_api.reply(httpx.Response(201, content=body, headers={"X-Request-Id": "req_9"}))
+    error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
+    assert isinstance(error, UnexpectedResponseError)
+    assert not isinstance(error, ApiError)  # the server did not refuse: the purchase happened
+    assert (error.status, error.request_id) == (201, "req_9")
+    assert str(error).startswith(
+        f"POST /v1/phone-numbers -> 201 but the response could not be read ({reason}"
+    )
+    assert "; the request succeeded (request id req_9)" in str(error)
+    assert len(fake_api.requests) == 1
+
+
+def test_an_unreadable_list_names_the_failing_item(
+    no_retry_client: Client, fake_api: FakeApi
+) -> None:
+    fake_api.reply(httpx.Response(200, json=[{"e164": "+14155550199"}]))
+    error = _error_of(no_retry_client.search_available_phone_numbers)
+    assert "not a valid list of AvailablePhoneNumber: 0.monthlyCostUsd: Field required" in str(
+        error
+    )
+
+
+def test_transport_errors_are_one_hierarchy() -> None:
+    assert issubclass(ApiTimeoutError, ApiConnectionError)
+    assert issubclass(ApiConnectionError, SpekoError) and issubclass(ApiError, SpekoError)
+    assert not issubclass(ApiConnectionError, ApiError)
+
+
+def _sample_errors() -> list[SpekoError]:
+    common: dict[str, Any] = {"method": "POST", "path": "/v1/phone-numbers"}
+    return [
+        ConflictError(status=409, code="CONFLICT", message="held", request_id="req_1", **common),
+        ValidationError(
+            status=400,
+            code="VALIDATION_ERROR",
+            message="Invalid request body",
+            details=(ErrorDetail("e164", "bad"),),
+            **common,
+        ),
+        RateLimitError(status=429, code="RATE_LIMITED", message="slow", retry_after=2.5, **common),
+        ApiTimeoutError(request_sent=True, reason="ReadTimeout: timed out", attempts=2, **common),
+        ApiConnectionError(request_sent=False, reason="ConnectError: refused", **common),
+        UnexpectedResponseError(status=201, reason="body is not JSON: ''", **common),
+    ]
+
+
+@pytest.mark.parametrize("error", _sample_errors(), ids=lambda error: type(error).__name__)
+def test_errors_survive_pickling(error: SpekoError) -> None:
+    restored = pickle.loads(pickle.dumps(error))
+    assert type(restored) is type(error)
+    assert str(restored) == str(error)
+    assert vars(restored) == vars(error)
+
+
+@pytest.mark.parametrize("error", _sample_errors(), ids=lambda error: type(error).__name__)
+def test_error_repr_names_the_class_and_the_path(error: SpekoError) -> None:
+    assert repr(error).startswith(f"{type(error).__name__}(")
+    assert "path='/v1/phone-numbers'" in repr(error)
+
+
+def test_timeout_message_after_retries() -> None:
+    error = _sample_errors()[3]
+    assert str(error) == (
+        "POST /v1/phone-numbers -> timed out after the request was sent "
+        "(ReadTimeout: timed out); the request may have taken effect (after 2 attempts)"
+    )
