@@ -285,7 +285,14 @@ def test_search_without_arguments_sends_no_query(client: Client, fake_api: FakeA
 
 @pytest.mark.parametrize(
     "query",
-    [{"area_code": "41"}, {"area_code": "4155"}, {"limit": 0}, {"limit": 51}, {"locality": ""}],
+    [
+        {"area_code": "41"},
+        {"area_code": "4155"},
+        {"area_code": "\u0664\u0661\u0665"},  # Arabic-Indic digits are not \d on the wire
+        {"limit": 0},
+        {"limit": 51},
+        {"locality": ""},
+    ],
 )
 def test_search_refuses_a_bad_query_before_any_request(
     client: Client, fake_api: FakeApi, query: dict[str, Any]
@@ -355,3 +362,12 @@ def test_base_url_with_a_path_prefix_is_kept(
     client.get_phone_number("pn_123")
     assert str(fake_api.last.url) == "http://127.0.0.1:8080/speko/v1/phone-numbers/pn_123"
     assert client.base_url == "http://127.0.0.1:8080/speko"
+
+
+@pytest.mark.parametrize(
+    "e164",
+    ["+1\u0664\u0661\u0665\u0665\u0665\u0665\u0660\u0661\u0662\u0663", "+0123456789", "+1415"],
+)
+def test_a_malformed_e164_is_refused_before_any_request(e164: str) -> None:
+    with pytest.raises(pydantic.ValidationError):
+        PhoneNumberCreate(e164=e164)

@@ -26,8 +26,9 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-E164_PATTERN = r"^\+[1-9]\d{7,14}$"
-AREA_CODE_PATTERN = r"^\d{3}$"
+# [0-9], not \d: pydantic's regex engine counts any Unicode digit (e.g. "٤") as \d.
+E164_PATTERN = r"^\+[1-9][0-9]{7,14}$"
+AREA_CODE_PATTERN = r"^[0-9]{3}$"
 LABEL_MAX_LENGTH = 120
 SEARCH_LIMIT_MIN, SEARCH_LIMIT_MAX = 1, 50
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
