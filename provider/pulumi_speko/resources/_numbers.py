@@ -22,7 +22,7 @@ from pulumi.dynamic import (
 )
 
 from pulumi_speko.api.errors import ApiConnectionError, ConflictError, NotFoundError, ServerError
-from pulumi_speko.api.models import PhoneNumber, PhoneNumberUpdate
+from pulumi_speko.api.models import INBOUND_DIRECTIONS, PhoneNumber, PhoneNumberUpdate
 from pulumi_speko.credentials import CONFIG_API_KEY, CONFIG_BASE_URL, resolve_credentials
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
 from pulumi_speko.resources._props import (
@@ -80,6 +80,35 @@ def adopt_existing_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
     return type_failure("adopt_existing", props.get("adopt_existing"), bool, "a boolean")
 
 
+def inbound_route_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
+    """Inbound calls need an agent or a dispatch template (checked even when other
+    fields are invalid, which would stop the wire model's own cross-field rule)."""
+    direction = props.get("direction", DEFAULT_DIRECTION)
+    routed = (
+        props.get("agent_id") is not None or props.get("dispatch_metadata_template") is not None
+    )
+    if direction in INBOUND_DIRECTIONS and not routed:
+        return [
+            CheckFailure(
+                "direction",
+                f"direction {direction!r} takes inbound calls and needs agent_id or "
+                "dispatch_metadata_template",
+            )
+        ]
+    return []
+
+
+def first_per_property(failures: list[CheckFailure]) -> list[CheckFailure]:
+    """One failure per property path (the first, most specific one)."""
+    seen: set[str] = set()
+    kept = []
+    for failure in failures:
+        if failure.property not in seen:
+            seen.add(failure.property)
+            kept.append(failure)
+    return kept
+
+
 def differs(olds: Mapping[str, Any], news: Mapping[str, Any], name: str) -> bool:
     """Whether a property changes (an unknown new value counts as a change)."""
     new_value = news.get(name)
@@ -130,12 +159,13 @@ class NumberProvider(ResourceProvider):
         """Validate every rule of the contract before any API call."""
         failures = unknown_property_failures(news, self.input_names)
         failures += adopt_existing_failures(news)
+        failures += inbound_route_failures(news)
         failures += self.check_failures(news)
         inputs = user_props(news)
         inputs.setdefault("direction", DEFAULT_DIRECTION)
         inputs.setdefault("adopt_existing", False)
         inputs[PROVIDER_KEY] = news.get(PROVIDER_KEY)
-        return CheckResult(inputs, failures)
+        return CheckResult(inputs, first_per_property(failures))
 
     def check_failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
         """Resource-specific rules."""

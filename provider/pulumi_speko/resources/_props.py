@@ -16,7 +16,7 @@ from pulumi.runtime.rpc import UNKNOWN as UNKNOWN_SENTINEL
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_snake
 
-from pulumi_speko.api.models import PhoneNumber
+from pulumi_speko.api.models import AREA_CODE_PATTERN, E164_PATTERN, PhoneNumber
 
 PROVIDER_KEY = "__provider"
 
@@ -54,8 +54,13 @@ def unknown_property_failures(
     ]
 
 
+def _snake(wire_name: str) -> str:
+    """camelCase wire names to property names; names without capitals stay (``e164``)."""
+    return to_snake(wire_name) if any(c.isupper() for c in wire_name) else wire_name
+
+
 def _property_path(loc: tuple[int | str, ...], prefix: str = "") -> str:
-    parts = [to_snake(part) if isinstance(part, str) else f"[{part}]" for part in loc]
+    parts = [_snake(part) if isinstance(part, str) else f"[{part}]" for part in loc]
     path = ".".join(parts).replace(".[", "[")
     return f"{prefix}.{path}" if prefix and path else (path or prefix)
 
@@ -86,11 +91,22 @@ def _failures_from(error: ValidationError, model_level: str, skip: set[str]) -> 
         path = _property_path(tuple(item["loc"])) or model_level
         if any(path == held or path.startswith((f"{held}.", f"{held}[")) for held in skip):
             continue
-        message = str(item["msg"]).removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = "unknown property"
+        message = _MESSAGES.get(item["type"], str(item["msg"]).removeprefix("Value error, "))
+        if item["type"] == "string_pattern_mismatch":
+            message = _pattern_message(item.get("ctx", {}).get("pattern"), item["input"], message)
         failures.append(CheckFailure(path, _translate_wire_names(message)))
     return failures
+
+
+_MESSAGES = {"extra_forbidden": "unknown property"}
+
+
+def _pattern_message(pattern: Any, value: Any, default: str) -> str:
+    if pattern == E164_PATTERN:
+        return f"{value!r} is not E.164: + then 8 to 15 digits, e.g. +14155550123"
+    if pattern == AREA_CODE_PATTERN:
+        return f"{value!r} is not an area code: three digits, e.g. 415"
+    return default
 
 
 def _translate_wire_names(message: str) -> str:

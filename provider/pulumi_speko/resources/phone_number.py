@@ -6,6 +6,7 @@ first affordable match, moving to the next one when another buyer wins the race.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -16,6 +17,7 @@ from pulumi.dynamic import CheckFailure, CreateResult
 
 from pulumi_speko.api.errors import ConflictError
 from pulumi_speko.api.models import (
+    E164_PATTERN,
     AvailablePhoneNumber,
     AvailablePhoneNumberQuery,
     PhoneNumberCreate,
@@ -110,7 +112,8 @@ def _search_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
 
 def _us_number_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
     e164 = props.get("e164")
-    if isinstance(e164, str) and not is_unknown(e164) and not e164.startswith("+1"):
+    well_formed = isinstance(e164, str) and re.fullmatch(E164_PATTERN, e164) is not None
+    if well_formed and not str(e164).startswith("+1"):
         return [
             CheckFailure(
                 "e164",
