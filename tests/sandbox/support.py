@@ -1,0 +1,93 @@
+"""Request bodies and assertions shared by the sandbox tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+POOL_NUMBER = "+14155550100"
+SECOND_POOL_NUMBER = "+12125550100"
+UK_NUMBER = "+442071234567"
+
+
+def business_profile(**changes: Any) -> dict[str, Any]:
+    """A valid businessProfile."""
+    profile: dict[str, Any] = {
+        "legalName": "Acme Voice Inc.",
+        "displayName": "Acme",
+        "entityType": "corporation",
+        "country": "US",
+        "registrationId": "12-3456789",
+        "website": "https://acme.example.com",
+        "address": {
+            "street": "1 Market St",
+            "city": "San Francisco",
+            "state": "CA",
+            "postalCode": "94105",
+            "country": "US",
+        },
+        "useCase": "customer support",
+        "expectedUsage": "500 calls a day",
+    }
+    profile.update(changes)
+    return profile
+
+
+def representative(**changes: Any) -> dict[str, Any]:
+    """A valid authorizedRepresentative."""
+    rep: dict[str, Any] = {
+        "name": "Ada Lovelace",
+        "title": "CTO",
+        "email": "ada@acme.example.com",
+        "phone": "+14155550199",
+    }
+    rep.update(changes)
+    return rep
+
+
+def submit_body(**changes: Any) -> dict[str, Any]:
+    """A valid VerificationSubmit body."""
+    body: dict[str, Any] = {
+        "businessProfile": business_profile(),
+        "authorizedRepresentative": representative(),
+        "attestationAccepted": True,
+    }
+    body.update(changes)
+    return body
+
+
+def draft_body(**changes: Any) -> dict[str, Any]:
+    """A valid VerificationDraft body."""
+    body = submit_body(attestationAccepted=False)
+    body.update(changes)
+    return body
+
+
+def assert_error(response: httpx.Response, status: int, code: str, *paths: str) -> dict[str, Any]:
+    """The response is the contract's error body with this status and code; with
+    ``paths``, its details name exactly those fields."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code
+    assert isinstance(body["error"], str) and body["error"]
+    if paths:
+        assert sorted(d["path"] for d in body["details"]) == sorted(paths), body
+    return body
+
+
+def buy(client: httpx.Client, e164: str = POOL_NUMBER, **fields: Any) -> dict[str, Any]:
+    """Purchase a managed number and return it (the org must be verified)."""
+    response = client.post("/v1/phone-numbers", json={"e164": e164, **fields})
+    assert response.status_code == 201, response.text
+    number: dict[str, Any] = response.json()
+    return number
+
+
+def import_number(client: httpx.Client, e164: str = UK_NUMBER, **fields: Any) -> dict[str, Any]:
+    """Import a SIP-trunk number through the seeded installation and return it."""
+    fields.setdefault("sipConnectionInstallationId", "sci_demo")
+    response = client.post("/v1/phone-numbers/import", json={"e164": e164, **fields})
+    assert response.status_code == 201, response.text
+    number: dict[str, Any] = response.json()
+    return number
