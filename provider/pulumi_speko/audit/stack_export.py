@@ -1,0 +1,327 @@
+"""Reading a ``pulumi stack export`` file: the speko resources it holds, secrets redacted.
+
+The file is ``{"version": N, "deployment": {...}}``. Deployment version 3 (every Pulumi
+CLI since 2019) has ``manifest``, ``secrets_providers``, ``resources`` and
+``pending_operations``; versions 1 and 2 are read too (they lack the newer fields), and
+any other version is a :class:`StackExportError`.
+
+Secret values (``{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+"ciphertext": "…"}``, or ``"plaintext"`` in an export made with ``--show-secrets``) are
+replaced by :data:`SECRET` while parsing: nothing read from this module can print a
+ciphertext or a decrypted value. Every speko resource's ``__provider`` is such a secret.
+
+:func:`load_stack_export` is the entry point; :meth:`StackExport.speko_resources` gives
+each speko resource with its type, name, URN, id, inputs, outputs and ``protect``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+__all__ = [
+    "BUSINESS_VERIFICATION_TYPE",
+    "NUMBER_TYPES",
+    "PHONE_NUMBER_TYPE",
+    "SECRET",
+    "SIP_TRUNK_PHONE_NUMBER_TYPE",
+    "SPEKO_TYPE_PREFIX",
+    "SUPPORTED_VERSIONS",
+    "PendingOperation",
+    "SecretValue",
+    "StackExport",
+    "StackExportError",
+    "StateResource",
+    "load_stack_export",
+    "parse_stack_export",
+]
+
+SPEKO_TYPE_PREFIX: Final = "pulumi-python:dynamic/speko:"
+PHONE_NUMBER_TYPE: Final = SPEKO_TYPE_PREFIX + "PhoneNumber"
+SIP_TRUNK_PHONE_NUMBER_TYPE: Final = SPEKO_TYPE_PREFIX + "SipTrunkPhoneNumber"
+BUSINESS_VERIFICATION_TYPE: Final = SPEKO_TYPE_PREFIX + "BusinessVerification"
+NUMBER_TYPES: Final = frozenset({PHONE_NUMBER_TYPE, SIP_TRUNK_PHONE_NUMBER_TYPE})
+
+SUPPORTED_VERSIONS: Final = (1, 2, 3)
+
+_SIG_KEY: Final = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG: Final = "1b47061264138c4ac30d75fd1eb44270"
+_STACK_TYPE: Final = "pulumi:pulumi:Stack"
+
+
+class StackExportError(Exception):
+    """The file cannot be read as a stack export; the message is one line for operators."""
+
+
+@dataclass(frozen=True)
+class SecretValue:
+    """Stands for a secret value of the export; its content is never kept."""
+
+    def __str__(self) -> str:
+        return "[secret]"
+
+    def __repr__(self) -> str:
+        return "SECRET"
+
+
+SECRET: Final = SecretValue()
+"""The value every secret of the export is replaced with."""
+
+
+@dataclass(frozen=True)
+class StateResource:
+    """One resource entry of the deployment, with secrets replaced by :data:`SECRET`."""
+
+    urn: str
+    type: str
+    id: str | None = None
+    custom: bool = False
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    outputs: Mapping[str, Any] = field(default_factory=dict)
+    protect: bool = False
+    parent: str | None = None
+    provider: str | None = None
+    delete: bool = False
+    pending_replacement: bool = False
+    external: bool = False
+    created: str | None = None
+    modified: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The resource name: the last component of the URN."""
+        return urn_name(self.urn)
+
+    @property
+    def type_name(self) -> str:
+        """The type's last component: ``PhoneNumber`` for a speko phone number."""
+        return self.type.rsplit(":", 1)[-1]
+
+    @property
+    def is_speko(self) -> bool:
+        """Whether the resource is one of this package's (by its type token)."""
+        return self.type.startswith(SPEKO_TYPE_PREFIX)
+
+    def value(self, key: str) -> Any:
+        """An output, else the input of that name (``None`` when neither is set)."""
+        output = self.outputs.get(key)
+        return output if output is not None else self.inputs.get(key)
+
+
+@dataclass(frozen=True)
+class PendingOperation:
+    """An operation the engine started and never recorded the end of."""
+
+    type: str
+    resource: StateResource
+
+
+@dataclass(frozen=True)
+class StackExport:
+    """A parsed ``pulumi stack export`` document."""
+
+    version: int
+    resources: tuple[StateResource, ...] = ()
+    pending_operations: tuple[PendingOperation, ...] = ()
+    manifest_time: str | None = None
+    pulumi_version: str | None = None
+    secrets_provider: str | None = None
+
+    @property
+    def stack(self) -> str | None:
+        """The stack name, from the stack resource's URN (``None`` for an empty export)."""
+        root = self._root()
+        return urn_stack(root.urn) if root else None
+
+    @property
+    def project(self) -> str | None:
+        """The project name, from the stack resource's URN."""
+        root = self._root()
+        return urn_project(root.urn) if root else None
+
+    def _root(self) -> StateResource | None:
+        return next((r for r in self.resources if r.type == _STACK_TYPE), None)
+
+    def speko_resources(self, include_pending_delete: bool = False) -> list[StateResource]:
+        """The speko resources, in state order.
+
+        Entries marked ``delete`` (old copies left by an interrupted replacement) are
+        left out unless ``include_pending_delete``.
+        """
+        return [
+            r for r in self.resources if r.is_speko and (include_pending_delete or not r.delete)
+        ]
+
+    def speko_pending_operations(self) -> list[PendingOperation]:
+        """The pending operations on speko resources."""
+        return [op for op in self.pending_operations if op.resource.is_speko]
+
+    def find(self, urn: str) -> StateResource | None:
+        """The resource with that URN, if any."""
+        return next((r for r in self.resources if r.urn == urn), None)
+
+
+def _urn_parts(urn: str) -> list[str]:
+    # urn:pulumi:<stack>::<project>::<qualified type>::<name>; a name may contain "::".
+    return urn.split("::", 3)
+
+
+def urn_name(urn: str) -> str:
+    """The name component of a URN (the whole string when it is not a URN)."""
+    parts = _urn_parts(urn)
+    return parts[3] if len(parts) == 4 else urn
+
+
+def urn_stack(urn: str) -> str | None:
+    """The stack component of a URN."""
+    head = _urn_parts(urn)[0]
+    return head.split(":", 2)[2] if head.startswith("urn:pulumi:") else None
+
+
+def urn_project(urn: str) -> str | None:
+    """The project component of a URN."""
+    parts = _urn_parts(urn)
+    return parts[1] if len(parts) == 4 else None
+
+
+# --- parsing -----------------------------------------------------------------------------
+
+
+def load_stack_export(path: str | Path) -> StackExport:
+    """Read and parse a stack export file (``"-"`` reads standard input).
+
+    Raises :class:`StackExportError` with a one-line message when the file cannot be
+    read, is not JSON, or is not a stack export this module understands.
+    """
+    text = _read_text(path)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise StackExportError(
+            f"{path}: not JSON ({error.msg} at line {error.lineno}, column {error.colno}); "
+            "pass the output of `pulumi stack export`"
+        ) from None
+    try:
+        return parse_stack_export(document)
+    except StackExportError as error:
+        raise StackExportError(f"{path}: {error}") from None
+
+
+def _read_text(path: str | Path) -> str:
+    if str(path) == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StackExportError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise StackExportError(f"{path}: is a directory, not a stack export file") from None
+    except UnicodeDecodeError:
+        raise StackExportError(f"{path}: not UTF-8 text; pass a JSON stack export") from None
+    except OSError as error:
+        raise StackExportError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def parse_stack_export(document: Any) -> StackExport:
+    """Parse an already-decoded stack export document (see :func:`load_stack_export`)."""
+    if not isinstance(document, dict) or "deployment" not in document:
+        raise StackExportError(
+            'not a stack export: expected {"version": 3, "deployment": {...}} '
+            "as written by `pulumi stack export`"
+        )
+    version = document.get("version")
+    if isinstance(version, bool) or version not in SUPPORTED_VERSIONS:
+        raise StackExportError(
+            f"unsupported deployment version {version!r}: this tool reads versions 1 to 3"
+        )
+    deployment = document["deployment"]
+    if not isinstance(deployment, dict):
+        raise StackExportError('"deployment" is not an object')
+    manifest = _object(deployment.get("manifest"), '"deployment.manifest"')
+    secrets_providers = _object(deployment.get("secrets_providers"), '"secrets_providers"')
+    return StackExport(
+        version=int(version),
+        resources=tuple(
+            _parse_resource(entry, f"resources[{index}]")
+            for index, entry in enumerate(_list(deployment.get("resources"), '"resources"'))
+        ),
+        pending_operations=tuple(
+            _parse_operation(entry, f"pending_operations[{index}]")
+            for index, entry in enumerate(
+                _list(deployment.get("pending_operations"), '"pending_operations"')
+            )
+        ),
+        manifest_time=_optional_str(manifest.get("time")),
+        pulumi_version=_optional_str(manifest.get("version")),
+        secrets_provider=_optional_str(secrets_providers.get("type")),
+    )
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise StackExportError(f"{where} is not an object")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise StackExportError(f"{where} is not a list")
+    return value
+
+
+def _optional_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _parse_resource(entry: Any, where: str) -> StateResource:
+    if not isinstance(entry, dict):
+        raise StackExportError(f"{where} is not an object")
+    urn, type_token = entry.get("urn"), entry.get("type")
+    if not isinstance(urn, str) or not isinstance(type_token, str):
+        raise StackExportError(f'{where} has no "urn" or "type" string')
+    resource_id = entry.get("id")
+    return StateResource(
+        urn=urn,
+        type=type_token,
+        id=resource_id if isinstance(resource_id, str) and resource_id else None,
+        custom=entry.get("custom") is True,
+        inputs=_redacted(_object(entry.get("inputs"), f"{where}.inputs")),
+        outputs=_redacted(_object(entry.get("outputs"), f"{where}.outputs")),
+        protect=entry.get("protect") is True,
+        parent=_optional_str(entry.get("parent")),
+        provider=_optional_str(entry.get("provider")),
+        delete=entry.get("delete") is True,
+        pending_replacement=entry.get("pendingReplacement") is True,
+        external=entry.get("external") is True,
+        created=_optional_str(entry.get("created")),
+        modified=_optional_str(entry.get("modified")),
+    )
+
+
+def _parse_operation(entry: Any, where: str) -> PendingOperation:
+    if not isinstance(entry, dict):
+        raise StackExportError(f"{where} is not an object")
+    operation_type = entry.get("type")
+    return PendingOperation(
+        type=operation_type if isinstance(operation_type, str) else "unknown",
+        resource=_parse_resource(entry.get("resource"), f"{where}.resource"),
+    )
+
+
+def _redacted(value: Any) -> Any:
+    """A copy of a property value with each secret replaced by :data:`SECRET`."""
+    if isinstance(value, dict):
+        if value.get(_SIG_KEY) == _SECRET_SIG:
+            return SECRET
+        return {key: _redacted(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_redacted(child) for child in value]
+    return value
