@@ -20,8 +20,7 @@ R = TypeVar("R")
 
 _HINTS: dict[type[ApiError], str] = {
     PermissionDeniedError: (
-        "declare a BusinessVerification with submit=True (and depends_on it) or file it "
-        "in the dashboard before buying managed numbers"
+        "declare a BusinessVerification with submit=True and make purchases depend on it"
     ),
     PaymentRequiredError: "add prepaid credits to the organization, then run pulumi up again",
     NotFoundError: "the number is gone from the platform; run `pulumi refresh`",
