@@ -10,6 +10,7 @@ response with :func:`parse_response`.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
@@ -94,9 +95,15 @@ def parse_response(model: type[ModelT], data: Any) -> ModelT:
     return model.model_validate(data, context=RESPONSE_CONTEXT)
 
 
+@functools.cache
+def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
 def parse_response_list(model: type[ModelT], data: Any) -> list[ModelT]:
-    """Validate a decoded JSON array of ``model`` items."""
-    return TypeAdapter(list[model]).validate_python(data, context=RESPONSE_CONTEXT)  # type: ignore[valid-type]
+    """Validate a decoded JSON array of ``model`` items (one adapter per model, reused)."""
+    items: list[ModelT] = _list_adapter(model).validate_python(data, context=RESPONSE_CONTEXT)
+    return items
 
 
 def _check_inbound_route(

@@ -21,7 +21,13 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from pulumi_speko.api.errors import ApiConnectionError, ConflictError, NotFoundError, ServerError
+from pulumi_speko.api.errors import (
+    ApiConnectionError,
+    ConflictError,
+    NotFoundError,
+    ServerError,
+    UnexpectedResponseError,
+)
 from pulumi_speko.api.models import INBOUND_DIRECTIONS, PhoneNumber, PhoneNumberUpdate
 from pulumi_speko.credentials import CONFIG_API_KEY, CONFIG_BASE_URL, resolve_credentials
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
@@ -299,7 +305,7 @@ class NumberProvider(ResourceProvider):
             except ConflictError:
                 if ambiguous is None:
                     raise
-            except ServerError as error:
+            except (ServerError, UnexpectedResponseError) as error:
                 ambiguous = error
             except ApiConnectionError as error:
                 if not error.request_sent:

@@ -25,7 +25,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from pulumi_speko.api.errors import ApiConnectionError, ServerError
+from pulumi_speko.api.errors import ApiConnectionError, ServerError, UnexpectedResponseError
 from pulumi_speko.api.models import (
     VerificationDraft,
     VerificationSubmission,
@@ -268,7 +268,7 @@ class BusinessVerificationProvider(ResourceProvider):
         for _ in range(SUBMIT_ATTEMPTS):
             try:
                 return client.submit_business_verification(body)
-            except ServerError as error:
+            except (ServerError, UnexpectedResponseError) as error:
                 ambiguous = error
             except ApiConnectionError as error:
                 if not error.request_sent:
