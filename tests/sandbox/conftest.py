@@ -1,4 +1,8 @@
-"""Clients of the sandbox for each seeded organization."""
+"""Clients of the sandbox for each seeded organization.
+
+The clients live for the session (building an httpx client costs tens of milliseconds);
+each test still gets the sandbox reset through the ``sandbox`` fixture.
+"""
 
 from __future__ import annotations
 
@@ -11,31 +15,39 @@ from pulumi_speko.testing.sandbox import DEMO_API_KEY, OTHER_API_KEY, RunningSan
 from .support import submit_body
 
 
-def _client(sandbox: RunningSandbox, api_key: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=sandbox.base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=10
-    )
+def _client(sandbox: RunningSandbox, api_key: str | None) -> httpx.Client:
+    headers = {} if api_key is None else {"Authorization": f"Bearer {api_key}"}
+    return httpx.Client(base_url=sandbox.base_url, headers=headers, timeout=10)
+
+
+@pytest.fixture(scope="session")
+def _clients(sandbox_server: RunningSandbox) -> Iterator[dict[str, httpx.Client]]:
+    clients = {
+        "demo": _client(sandbox_server, DEMO_API_KEY),
+        "other": _client(sandbox_server, OTHER_API_KEY),
+        "anonymous": _client(sandbox_server, None),
+    }
+    yield clients
+    for client in clients.values():
+        client.close()
 
 
 @pytest.fixture
-def demo(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
+def demo(sandbox: RunningSandbox, _clients: dict[str, httpx.Client]) -> httpx.Client:
     """An HTTP client of the API with org_demo's key."""
-    with _client(sandbox, DEMO_API_KEY) as client:
-        yield client
+    return _clients["demo"]
 
 
 @pytest.fixture
-def other(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
+def other(sandbox: RunningSandbox, _clients: dict[str, httpx.Client]) -> httpx.Client:
     """An HTTP client of the API with org_other's key."""
-    with _client(sandbox, OTHER_API_KEY) as client:
-        yield client
+    return _clients["other"]
 
 
 @pytest.fixture
-def anonymous(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
+def anonymous(sandbox: RunningSandbox, _clients: dict[str, httpx.Client]) -> httpx.Client:
     """An HTTP client of the sandbox without any key."""
-    with httpx.Client(base_url=sandbox.base_url, timeout=10) as client:
-        yield client
+    return _clients["anonymous"]
 
 
 @pytest.fixture
