@@ -1,0 +1,1 @@
+"""Program tests: the examples run under ``pulumi.runtime.set_mocks``."""
