@@ -28,13 +28,13 @@ def project_name(example: Path) -> str:
     return found.group(1)
 
 
-def _example_run(example: Path) -> Iterator[ExampleRun]:
+def _example_run(example: Path, *, preview: bool = False) -> Iterator[ExampleRun]:
     project = project_name(example)
     reset_options(project=project, stack=STACK)
     set_all_config({}, [])
-    mocks = RecordingMocks()
+    mocks = RecordingMocks(preview=preview)
     monitor = RecordingMonitor(mocks)
-    set_mocks(mocks, project=project, stack=STACK, preview=False, monitor=monitor)
+    set_mocks(mocks, project=project, stack=STACK, preview=preview, monitor=monitor)
     try:
         yield ExampleRun(example / "__main__.py", project, mocks, monitor)
     finally:
@@ -52,3 +52,9 @@ def quickstart() -> Iterator[ExampleRun]:
 def sip_trunk() -> Iterator[ExampleRun]:
     """examples/sip-trunk, ready to run under mocks."""
     yield from _example_run(EXAMPLES / "sip-trunk")
+
+
+@pytest.fixture(params=["quickstart", "sip-trunk"])
+def example_in_preview(request: pytest.FixtureRequest) -> Iterator[ExampleRun]:
+    """Each example, ready to run as in ``pulumi preview`` (outputs unknown)."""
+    yield from _example_run(EXAMPLES / request.param, preview=True)

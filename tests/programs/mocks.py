@@ -79,13 +79,20 @@ def mock_outputs(type_token: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
-    """Answers registrations like the sandbox would and keeps what it was asked."""
+    """Answers registrations like the sandbox would and keeps what it was asked.
 
-    def __init__(self) -> None:
+    With ``preview`` it answers as the engine does in a preview: no id, the inputs
+    echoed back, every other output unknown.
+    """
+
+    def __init__(self, *, preview: bool = False) -> None:
+        self.preview = preview
         self.resources: dict[str, MockResourceArgs] = {}
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         self.resources[args.name] = args
+        if self.preview:
+            return "", dict(args.inputs)
         return f"{args.name}-id", mock_outputs(args.typ, args.inputs)
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
