@@ -249,9 +249,9 @@ class BusinessVerificationProvider(ResourceProvider):
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         """The platform has no delete: say so, and let the engine drop it from the stack."""
-        notice = DESTROY_NOTICE.format(id=id_)
-        pulumi.log.warn(notice)
-        print(f"warning: {notice}", file=sys.stderr)
+        # The provider host has no engine connection, so pulumi.log would print this same
+        # line to stderr; print it once, directly.
+        print(f"warning: {DESTROY_NOTICE.format(id=id_)}", file=sys.stderr)
 
     def _file(self, inputs: Mapping[str, Any]) -> VerificationSubmission:
         client = self.session().client
