@@ -8,6 +8,8 @@ lifecycles of each resource against the sandbox.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -145,7 +147,7 @@ def test_managed_number_lifecycle(
     host.delete(PHONE, "main", new_id, new_outs)  # gone is not an error
 
     host.delete(KYB, "kyb", kyb_id, kyb_outs)
-    assert "no delete" in engine.host.stderr_text()
+    assert "no delete" in stderr_eventually(host, "no delete")
 
 
 def test_sip_trunk_lifecycle_replaces_same_number_delete_first(
@@ -224,6 +226,15 @@ def test_adopting_a_hand_bought_number(
     number_id, outs = engine.create(PHONE, "adopted", inputs)
     assert number_id == by_hand.id and outs["label"] == "as code"
     assert len(sandbox.control.list_numbers(DEMO_ORG)) == 1
+
+
+def stderr_eventually(host: EngineHost, text: str, timeout: float = 5.0) -> str:
+    """The host's stderr once it holds ``text`` (a drain thread copies it; poll, bounded)."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while text not in host.stderr_text() and time.monotonic() < deadline:
+        pause.wait(0.01)
+    return host.stderr_text()
 
 
 def _user(props: dict[str, Any]) -> dict[str, Any]:
