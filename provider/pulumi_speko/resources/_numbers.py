@@ -289,6 +289,25 @@ class NumberProvider(ResourceProvider):
     def ensure_adoptable(self, number: PhoneNumber, props: Mapping[str, Any]) -> None:
         """Fail when the live number differs in what cannot be changed in place."""
 
+    def create_or_adopt(
+        self, e164: str, inputs: Mapping[str, Any], create: Callable[[], CreateResult]
+    ) -> CreateResult:
+        """Adopt the number when asked to and held; else ``create`` it. A 409 adopts
+        when asked to (another run won the race), else explains who holds it."""
+        if inputs.get("adopt_existing"):
+            held = self.session().directory.find_e164(e164)
+            if held is not None:
+                return self.adopt(held, inputs)
+        try:
+            return create()
+        except ConflictError as error:
+            held = (
+                self.session().directory.find_e164(e164) if inputs.get("adopt_existing") else None
+            )
+            if held is not None:
+                return self.adopt(held, inputs)
+            raise SpekoProviderError(self.conflict_message(e164, error)) from None
+
     def create_once(self, e164: str, post: Callable[[], PhoneNumber]) -> PhoneNumber:
         """POST a create without ever doubling it (design decision 4).
 

@@ -190,20 +190,12 @@ class PhoneNumberProvider(NumberProvider):
         return self._create_from_search(inputs)
 
     def _create_exact(self, e164: str, inputs: dict[str, Any]) -> CreateResult:
-        if inputs.get("adopt_existing"):
-            held = self.session().directory.find_e164(e164)
-            if held is not None:
-                return self.adopt(held, inputs)
-        offer = self._offer_for(e164, inputs)
-        try:
+        def buy() -> CreateResult:
+            offer = self._offer_for(e164, inputs)
             number = self._buy(e164, inputs)
-        except ConflictError as error:
-            if inputs.get("adopt_existing"):
-                held = self.session().directory.find_e164(e164)
-                if held is not None:
-                    return self.adopt(held, inputs)
-            raise SpekoProviderError(self.conflict_message(e164, error)) from None
-        return CreateResult(number.id, self.outputs(number, {**inputs, **_costs(offer)}))
+            return CreateResult(number.id, self.outputs(number, {**inputs, **_costs(offer)}))
+
+        return self.create_or_adopt(e164, inputs, buy)
 
     def _offer_for(self, e164: str, inputs: Mapping[str, Any]) -> AvailablePhoneNumber | None:
         """The pool's price of ``e164`` (needed when a cost guard is set)."""

@@ -14,7 +14,6 @@ import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CreateResult
 
-from pulumi_speko.api.errors import ConflictError
 from pulumi_speko.api.models import PhoneNumber as WirePhoneNumber
 from pulumi_speko.api.models import PhoneNumberImport
 from pulumi_speko.resources._declare import arg, get_options, merge_args, with_outputs
@@ -129,10 +128,6 @@ class SipTrunkPhoneNumberProvider(NumberProvider):
         """Adopt the number when asked to and held, else import it."""
         inputs = {k: v for k, v in props.items() if v is not None}
         e164 = str(inputs["e164"])
-        if inputs.get("adopt_existing"):
-            held = self.session().directory.find_e164(e164)
-            if held is not None:
-                return self.adopt(held, inputs)
         body = PhoneNumberImport(
             e164=e164,
             direction=inputs.get("direction", "outbound"),
@@ -144,15 +139,12 @@ class SipTrunkPhoneNumberProvider(NumberProvider):
             sip_provider_name=inputs.get("sip_provider_name"),
         )
         client = self.session().client
-        try:
+
+        def import_number() -> CreateResult:
             number = self.create_once(e164, lambda: client.import_phone_number(body))
-        except ConflictError as error:
-            if inputs.get("adopt_existing"):
-                held = self.session().directory.find_e164(e164)
-                if held is not None:
-                    return self.adopt(held, inputs)
-            raise SpekoProviderError(self.conflict_message(e164, error)) from None
-        return CreateResult(number.id, self.outputs(number, inputs))
+            return CreateResult(number.id, self.outputs(number, inputs))
+
+        return self.create_or_adopt(e164, inputs, import_number)
 
 
 class SipTrunkPhoneNumber(pulumi.dynamic.Resource, module="speko", name="SipTrunkPhoneNumber"):
