@@ -50,6 +50,24 @@ def merge_args(args: Any, args_type: type, overrides: Mapping[str, Any]) -> dict
     return props
 
 
+def resource_props(
+    resource: str,
+    args: Any,
+    args_type: type,
+    kwargs: Mapping[str, Any],
+    output_names: tuple[str, ...],
+) -> dict[str, Any]:
+    """The props of a resource constructor: Args and keywords merged, every output keyed.
+
+    Unknown keyword arguments are a TypeError naming them, as in generated SDKs.
+    """
+    input_names = tuple(field.name for field in dataclasses.fields(args_type))
+    unknown = set(kwargs) - set(input_names)
+    if unknown:
+        raise TypeError(f"{resource} got unknown arguments: {', '.join(sorted(unknown))}")
+    return with_outputs(merge_args(args, args_type, kwargs), (*input_names, *output_names))
+
+
 def with_outputs(props: dict[str, Any], output_names: tuple[str, ...]) -> dict[str, Any]:
     """Add every declared output as a key (None when it has no input): only keys in the
     props dict are resolved by the engine."""

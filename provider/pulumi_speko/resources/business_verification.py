@@ -32,7 +32,7 @@ from pulumi_speko.api.models import (
     VerificationSubmit,
 )
 from pulumi_speko.credentials import CONFIG_API_KEY, CONFIG_BASE_URL, resolve_credentials
-from pulumi_speko.resources._declare import arg, merge_args, with_outputs
+from pulumi_speko.resources._declare import arg, resource_props
 from pulumi_speko.resources._errors import operator_errors
 from pulumi_speko.resources._props import (
     PROVIDER_KEY,
@@ -321,15 +321,7 @@ class BusinessVerification(pulumi.dynamic.Resource, module="speko", name="Busine
     ) -> None:
         """Declare the verification from ``args`` and/or keyword arguments
         (the fields of :class:`BusinessVerificationArgs`)."""
-        unknown = set(kwargs) - set(INPUT_NAMES)
-        if unknown:
-            raise TypeError(
-                f"BusinessVerification got unknown arguments: {', '.join(sorted(unknown))}"
-            )
-        props = merge_args(args, BusinessVerificationArgs, kwargs)
-        super().__init__(
-            BusinessVerificationProvider(),
-            resource_name,
-            with_outputs(props, (*INPUT_NAMES, *OUTPUT_NAMES)),
-            opts,
+        props = resource_props(
+            "BusinessVerification", args, BusinessVerificationArgs, kwargs, OUTPUT_NAMES
         )
+        super().__init__(BusinessVerificationProvider(), resource_name, props, opts)

@@ -25,7 +25,7 @@ from pulumi_speko.api.models import (
 from pulumi_speko.api.models import (
     PhoneNumber as WirePhoneNumber,
 )
-from pulumi_speko.resources._declare import arg, get_options, merge_args, with_outputs
+from pulumi_speko.resources._declare import arg, get_options, resource_props
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
 from pulumi_speko.resources._numbers import NumberProvider, differs, wire_payload
 from pulumi_speko.resources._props import contains_unknown, is_unknown, model_failures, type_failure
@@ -322,12 +322,7 @@ class PhoneNumber(pulumi.dynamic.Resource, module="speko", name="PhoneNumber"):
     ) -> None:
         """Declare a managed number from ``args`` and/or keyword arguments
         (the fields of :class:`PhoneNumberArgs`)."""
-        unknown = set(kwargs) - set(INPUT_NAMES)
-        if unknown:
-            raise TypeError(f"PhoneNumber got unknown arguments: {', '.join(sorted(unknown))}")
-        props = with_outputs(
-            merge_args(args, PhoneNumberArgs, kwargs), (*INPUT_NAMES, *OUTPUT_NAMES)
-        )
+        props = resource_props("PhoneNumber", args, PhoneNumberArgs, kwargs, OUTPUT_NAMES)
         super().__init__(PhoneNumberProvider(), resource_name, props, opts)
 
     @staticmethod

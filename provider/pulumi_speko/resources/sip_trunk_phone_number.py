@@ -16,7 +16,7 @@ from pulumi.dynamic import CheckFailure, CreateResult
 
 from pulumi_speko.api.models import PhoneNumber as WirePhoneNumber
 from pulumi_speko.api.models import PhoneNumberImport
-from pulumi_speko.resources._declare import arg, get_options, merge_args, with_outputs
+from pulumi_speko.resources._declare import arg, get_options, resource_props
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
 from pulumi_speko.resources._numbers import ROUTING_FIELDS, NumberProvider, differs, wire_payload
 from pulumi_speko.resources._props import model_failures
@@ -189,18 +189,10 @@ class SipTrunkPhoneNumber(pulumi.dynamic.Resource, module="speko", name="SipTrun
     ) -> None:
         """Declare a SIP-trunk number from ``args`` and/or keyword arguments
         (the fields of :class:`SipTrunkPhoneNumberArgs`)."""
-        unknown = set(kwargs) - set(INPUT_NAMES)
-        if unknown:
-            raise TypeError(
-                f"SipTrunkPhoneNumber got unknown arguments: {', '.join(sorted(unknown))}"
-            )
-        props = merge_args(args, SipTrunkPhoneNumberArgs, kwargs)
-        super().__init__(
-            SipTrunkPhoneNumberProvider(),
-            resource_name,
-            with_outputs(props, (*INPUT_NAMES, *OUTPUT_NAMES)),
-            opts,
+        props = resource_props(
+            "SipTrunkPhoneNumber", args, SipTrunkPhoneNumberArgs, kwargs, OUTPUT_NAMES
         )
+        super().__init__(SipTrunkPhoneNumberProvider(), resource_name, props, opts)
 
     @staticmethod
     def get(
