@@ -1,0 +1,74 @@
+"""``pulumi-speko discover [STACK_EXPORT.json] [--format python|json] [--base-url URL]``.
+
+Lists the organization's numbers that no resource of the stack export manages (every
+number when no export is given) and prints Python that adopts each: a ``PhoneNumber``
+or ``SipTrunkPhoneNumber`` with ``adopt_existing=True`` and its live routing. Exit
+status 0 when the listing is printed (whether or not it is empty), 1 with a one-line
+error when the file cannot be read, no API key is found or the API fails. Credentials
+are read like ``pulumi-speko drift`` reads them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Final
+
+from pulumi_speko.audit.drift_command import (
+    EXIT_ERROR,
+    EXIT_OK,
+    CliConfigError,
+    add_api_arguments,
+    api_error_line,
+    cli_credentials,
+)
+
+__all__ = ["add_arguments", "run"]
+
+_PROG: Final = "pulumi-speko discover"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the optional export path, ``--format`` and ``--base-url``."""
+    parser.add_argument(
+        "stack_export",
+        metavar="STACK_EXPORT.json",
+        nargs="?",
+        help="the output of `pulumi stack export` ('-' reads standard input); without it "
+        "every number of the organization is listed",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("python", "json"),
+        default="python",
+        help="python (default: declarations that adopt each number) or json",
+    )
+    add_api_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """List the unmanaged numbers and print how to adopt them; returns the exit status."""
+    from pulumi_speko.api import Client, SpekoError
+    from pulumi_speko.audit.discover import discover, render
+    from pulumi_speko.audit.stack_export import StackExportError, load_stack_export
+    from pulumi_speko.credentials import MissingCredentialsError
+
+    try:
+        export = load_stack_export(args.stack_export) if args.stack_export else None
+        credentials = cli_credentials(args.base_url)
+        client = Client(credentials.api_key, credentials.base_url)
+    except (StackExportError, MissingCredentialsError, CliConfigError, ValueError) as error:
+        return _fail(str(error))
+    with client:
+        try:
+            numbers = client.list_phone_numbers()
+        except SpekoError as error:
+            return _fail(api_error_line("list phone numbers", credentials.base_url, error))
+    discovery = discover(export, numbers, base_url=credentials.base_url)
+    sys.stdout.write(render(discovery, args.format))
+    return EXIT_OK
+
+
+def _fail(message: str) -> int:
+    print(f"{_PROG}: error: {message}", file=sys.stderr)
+    return EXIT_ERROR

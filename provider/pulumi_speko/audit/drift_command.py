@@ -1,0 +1,164 @@
+"""``pulumi-speko drift STACK_EXPORT.json [--format text|json] [--base-url URL]``.
+
+Compares the speko resources of a ``pulumi stack export`` file with the live API and
+prints each difference per resource. Exit status 0 when nothing drifted, 2 on drift, 1
+with a one-line error when the file cannot be read, no API key is found or the API
+fails (the key is never printed).
+
+Credentials are read as the provider reads them, minus the stack config this command
+has no access to: ``speko:apiKey`` / ``speko:baseUrl`` from ``PULUMI_CONFIG`` (the JSON
+the Pulumi CLI passes to programs, so the command works from a Pulumi hook or
+Automation API), else ``SPEKO_API_KEY`` / ``SPEKO_BASE_URL``. ``--base-url`` wins over
+both. :func:`add_api_arguments`, :func:`cli_credentials` and :func:`api_error_line` are
+shared with ``pulumi-speko discover``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Final
+
+from pulumi_speko.credentials import (
+    CONFIG_API_KEY,
+    CONFIG_BASE_URL,
+    ENV_API_KEY,
+    Credentials,
+    resolve_credentials,
+)
+
+if TYPE_CHECKING:
+    from pulumi_speko.api import SpekoError
+
+__all__ = [
+    "EXIT_DRIFT",
+    "EXIT_ERROR",
+    "EXIT_OK",
+    "PULUMI_CONFIG_ENV",
+    "CliConfigError",
+    "add_api_arguments",
+    "add_arguments",
+    "api_error_line",
+    "cli_credentials",
+    "run",
+]
+
+EXIT_OK: Final = 0
+EXIT_ERROR: Final = 1
+EXIT_DRIFT: Final = 2
+PULUMI_CONFIG_ENV: Final = "PULUMI_CONFIG"
+_PROG: Final = "pulumi-speko drift"
+
+
+class CliConfigError(Exception):
+    """``PULUMI_CONFIG`` is set but unusable; the message never holds its content."""
+
+
+def add_api_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare ``--base-url`` (the commands that call the API share it)."""
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the API root (default: speko:baseUrl from PULUMI_CONFIG, else SPEKO_BASE_URL, "
+        "else https://api.speko.dev); the key comes from speko:apiKey or SPEKO_API_KEY",
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the positional export path, ``--format`` and ``--base-url``."""
+    parser.add_argument(
+        "stack_export",
+        metavar="STACK_EXPORT.json",
+        help="the output of `pulumi stack export` ('-' reads standard input)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default: each difference per resource) or json",
+    )
+    add_api_arguments(parser)
+
+
+def cli_credentials(base_url: str | None, environ: Mapping[str, str] | None = None) -> Credentials:
+    """The provider's credential rule for a process without stack config.
+
+    Raises :class:`~pulumi_speko.credentials.MissingCredentialsError` without a key and
+    :class:`CliConfigError` when ``PULUMI_CONFIG`` is not a JSON object.
+    """
+    environ = os.environ if environ is None else environ
+    credentials = resolve_credentials(_pulumi_config(environ), environ)
+    if base_url and base_url.strip():
+        return Credentials(credentials.api_key, base_url.strip().rstrip("/"))
+    return credentials
+
+
+def _pulumi_config(environ: Mapping[str, str]) -> dict[str, str | None]:
+    raw = environ.get(PULUMI_CONFIG_ENV)
+    if not raw:
+        return {}
+    try:
+        config = json.loads(raw)
+    except json.JSONDecodeError:
+        config = None
+    if not isinstance(config, dict):
+        raise CliConfigError(
+            f"{PULUMI_CONFIG_ENV} is set but is not a JSON object of config values; unset it "
+            f"or fix it (it is read for {CONFIG_API_KEY} and {CONFIG_BASE_URL})"
+        )
+    return {
+        key: value
+        for key in (CONFIG_API_KEY, CONFIG_BASE_URL)
+        if isinstance(value := config.get(key), str)
+    }
+
+
+def api_error_line(action: str, base_url: str, error: SpekoError) -> str:
+    """One line for an API failure; a refused key gets a hint (the key is never shown)."""
+    from pulumi_speko.api import AuthenticationError
+
+    line = f"cannot {action} at {base_url}: {error}"
+    if isinstance(error, AuthenticationError):
+        line += f"; the API key was refused (check {CONFIG_API_KEY} or {ENV_API_KEY})"
+    return line
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compare the export named by ``args`` with the live API; returns the exit status."""
+    from pulumi_speko.api import Client, SpekoError
+    from pulumi_speko.audit.drift import compare, render
+    from pulumi_speko.audit.stack_export import (
+        BUSINESS_VERIFICATION_TYPE,
+        StackExportError,
+        load_stack_export,
+    )
+    from pulumi_speko.credentials import MissingCredentialsError
+
+    try:
+        export = load_stack_export(args.stack_export)
+        credentials = cli_credentials(args.base_url)
+        client = Client(credentials.api_key, credentials.base_url)
+    except (StackExportError, MissingCredentialsError, CliConfigError, ValueError) as error:
+        return _fail(str(error))
+    needs_verification = any(
+        r.type == BUSINESS_VERIFICATION_TYPE and not r.external for r in export.speko_resources()
+    )
+    with client:
+        action = "list phone numbers"
+        try:
+            numbers = client.list_phone_numbers()
+            action = "read the business verification"
+            verification = client.get_business_verification() if needs_verification else None
+        except SpekoError as error:
+            return _fail(api_error_line(action, credentials.base_url, error))
+    report = compare(export, numbers, verification, base_url=credentials.base_url)
+    sys.stdout.write(render(report, args.format))
+    return EXIT_DRIFT if report.has_drift else EXIT_OK
+
+
+def _fail(message: str) -> int:
+    print(f"{_PROG}: error: {message}", file=sys.stderr)
+    return EXIT_ERROR

@@ -1,0 +1,372 @@
+"""``pulumi-speko drift``: a stack export against the live sandbox.
+
+Each test buys a small fleet in the demo org, exports it as the provider records it,
+changes something out of band (through the client or the sandbox's control API) and
+reads what the command prints and returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from live_export import (
+    EU_E164,
+    Fleet,
+    buy_fleet,
+    fleet_resources,
+    sip,
+    speko_entries,
+    stack_export,
+    write_export,
+)
+from pulumi_speko.api import Client, PhoneNumberImport, PhoneNumberUpdate
+from pulumi_speko.audit.drift import CLOCK_FIELDS, GONE, IN_SYNC, SOURCE_CHANGED, compare
+from pulumi_speko.audit.stack_export import parse_stack_export
+from pulumi_speko.cli import main
+from pulumi_speko.credentials import MissingCredentialsError
+from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox
+
+WRONG_KEY = "sk_live_wrong_key_must_never_be_printed_0123456789"
+
+
+@pytest.fixture(autouse=True)
+def no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test says where its credentials come from."""
+    for name in ("SPEKO_API_KEY", "SPEKO_BASE_URL", "PULUMI_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def client(sandbox: RunningSandbox) -> Iterator[Client]:
+    """A client of the demo organization."""
+    with Client(DEMO_API_KEY, sandbox.base_url) as api:
+        yield api
+
+
+@pytest.fixture
+def fleet(client: Client) -> Fleet:
+    """A verification, two managed numbers and a SIP-trunk number, live."""
+    return buy_fleet(client)
+
+
+@pytest.fixture
+def export_path(fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path) -> Path:
+    """An export of a stack that manages the whole fleet, as it is live now."""
+    return write_export(tmp_path, stack_export(fleet_resources(fleet), sandbox.base_url))
+
+
+Drift = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def drift(
+    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Drift:
+    """Run the command with the demo key and ``--base-url`` of the sandbox.
+
+    Returns (exit status, stdout, stderr).
+    """
+    monkeypatch.setenv("SPEKO_API_KEY", DEMO_API_KEY)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        status = main(["drift", *argv, "--base-url", sandbox.base_url])
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
+
+
+def json_drift(drift: Drift, path: Path) -> tuple[int, dict[str, Any]]:
+    """Run the command with ``--format json``; (exit status, document)."""
+    status, out, _ = drift(str(path), "--format", "json")
+    return status, json.loads(out)
+
+
+def section(out: str, resource: str) -> str:
+    """The lines the text report prints for one resource (its block)."""
+    blocks = out.split("\n\n")
+    return next(block for block in blocks if f" {resource} " in block.splitlines()[0] + " ")
+
+
+# --- no drift ----------------------------------------------------------------------------
+
+
+def test_an_export_of_the_live_fleet_has_no_drift(
+    export_path: Path, sandbox: RunningSandbox, drift: Drift
+) -> None:
+    status, out, err = drift(str(export_path))
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        f"Drift of phones/dev (exported 2025-05-02T09:14:31.482917+02:00) against "
+        f"{sandbox.base_url}",
+        "No drift: 3 numbers and 1 business verification match the live API.",
+    ]
+
+
+def test_clock_fields_alone_are_not_drift(
+    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
+) -> None:
+    """The billing cycle moves next_charge_at and last_charged_at: listed, exit 0."""
+    document = stack_export(fleet_resources(fleet), sandbox.base_url)
+    outputs = speko_entries(document)["support-line"]["outputs"]
+    live_next_charge = outputs["next_charge_at"]
+    outputs["next_charge_at"] = "2025-01-01T00:00:00Z"
+    outputs["updated_at"] = "2025-01-01T00:00:00Z"
+    status, out, _ = drift(str(write_export(tmp_path, document)))
+    assert status == 0
+    assert "No drift: 3 numbers" in out
+    informational = out.split("Not drift (moved by the platform's clock):\n", 1)[1]
+    assert f'support-line: next_charge_at: "2025-01-01T00:00:00Z" -> "{live_next_charge}"' in (
+        informational
+    )
+    assert "support-line: updated_at:" in informational
+    assert {"updated_at", "next_charge_at"} <= CLOCK_FIELDS
+
+
+def test_a_secret_in_the_export_is_listed_as_not_compared(
+    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
+) -> None:
+    document = stack_export(fleet_resources(fleet), sandbox.base_url)
+    entry = speko_entries(document)["eu-support"]
+    entry["outputs"]["dispatch_metadata_template"] = {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        "ciphertext": "v1:Rt5Yu6Io7Pa8Sd9F:TemplateCipher==",
+    }
+    status, out, _ = drift(str(write_export(tmp_path, document)))
+    assert status == 0
+    assert "Not compared (secrets in the export):\n  eu-support: dispatch_metadata_template" in out
+    assert "TemplateCipher" not in out
+
+
+# --- drift -------------------------------------------------------------------------------
+
+
+def test_a_label_edited_through_the_api_is_drift_naming_old_and_new(
+    export_path: Path,
+    fleet: Fleet,
+    client: Client,
+    sandbox: RunningSandbox,
+    drift: Drift,
+) -> None:
+    client.update_phone_number(fleet.support.id, PhoneNumberUpdate(label="Support (EN) - old"))
+    status, out, _ = drift(str(export_path))
+    assert status == 2
+    assert "Drift: 1 of 4 (3 numbers and 1 business verification) differ" in out
+    assert section(out, "support-line").splitlines() == [
+        f"PhoneNumber support-line {fleet.support.e164} {fleet.support.id}: changed",
+        '  label: "Support (EN)" -> "Support (EN) - old"  [routing]',
+    ]
+    assert "sales-line" not in out.split("\n\nNot drift", 1)[0]
+
+
+def test_routing_edits_show_nested_template_keys_and_setup_status(
+    export_path: Path,
+    fleet: Fleet,
+    client: Client,
+    sandbox: RunningSandbox,
+    drift: Drift,
+) -> None:
+    """Unlinking the agent changes setup_status too: both are printed, field by field."""
+    client.update_phone_number(
+        fleet.support.id,
+        PhoneNumberUpdate(agent_id=None, dispatch_metadata_template={"team": "billing"}),
+    )
+    status, payload = json_drift(drift, export_path)
+    assert status == 2
+    support = next(r for r in payload["resources"] if r["name"] == "support-line")
+    changes = {c["field"]: (c["state"], c["live"], c["category"]) for c in support["changes"]}
+    assert changes["agent_id"] == ("agent_support", None, "routing")
+    assert changes["dispatch_metadata_template.team"] == ("support", "billing", "routing")
+    assert changes["dispatch_metadata_template.locale"] == ("en-US", None, "routing")
+    assert changes["setup_status.agent_ready"] == (True, False, "status")
+
+
+def test_a_number_released_out_of_band_is_reported_gone(
+    export_path: Path,
+    fleet: Fleet,
+    client: Client,
+    sandbox: RunningSandbox,
+    drift: Drift,
+) -> None:
+    client.release_phone_number(fleet.sales.id)
+    status, out, _ = drift(str(export_path))
+    assert status == 2
+    assert section(out, "sales-line").splitlines() == [
+        f"PhoneNumber sales-line {fleet.sales.e164} {fleet.sales.id}: "
+        "gone from the API (released outside Pulumi)"
+    ]
+    assert "support-line" not in out
+
+
+def test_a_number_released_and_imported_again_names_its_new_holder(
+    export_path: Path,
+    fleet: Fleet,
+    client: Client,
+    sandbox: RunningSandbox,
+    drift: Drift,
+) -> None:
+    """The managed number came back as a SIP-trunk number: its source changed."""
+    client.release_phone_number(fleet.sales.id)
+    again = client.import_phone_number(
+        PhoneNumberImport(e164=fleet.sales.e164, sip_connection_installation_id="sci_demo")
+    )
+    status, payload = json_drift(drift, export_path)
+    assert status == 2
+    sales = next(r for r in payload["resources"] if r["name"] == "sales-line")
+    assert sales["status"] == GONE
+    assert sales["held_by"] == {"id": again.id, "source": "sip_trunk"}
+    status, out, _ = drift(str(export_path))
+    assert f"  {fleet.sales.e164} is now held as {again.id} (sip_trunk)" in out
+
+
+def test_a_resource_of_the_wrong_kind_is_a_source_change(
+    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
+) -> None:
+    """State that holds the SIP-trunk number as a managed PhoneNumber."""
+    document = stack_export([sip("eu-as-managed", fleet.eu)], sandbox.base_url)
+    entry = speko_entries(document)["eu-as-managed"]
+    for key in ("type", "urn"):
+        entry[key] = entry[key].replace("SipTrunkPhoneNumber", "PhoneNumber")
+    status, out, _ = drift(str(write_export(tmp_path, document)))
+    assert status == 2
+    assert f"PhoneNumber eu-as-managed {EU_E164} {fleet.eu.id}: now a sip_trunk number" in out
+    report = compare(parse_stack_export(document), [fleet.eu])
+    assert [r.status for r in report.resources] == [SOURCE_CHANGED]
+
+
+def test_a_rejected_verification_is_reported(
+    export_path: Path, sandbox: RunningSandbox, drift: Drift
+) -> None:
+    sandbox.control.reject_verification(DEMO_ORG, "EIN does not match the legal name")
+    status, out, _ = drift(str(export_path))
+    assert status == 2
+    lines = section(out, "kyb").splitlines()
+    assert lines[0].startswith("BusinessVerification kyb ") and lines[0].endswith(": changed")
+    assert '  status: "submitted" -> "rejected"  [status]' in lines
+    assert '  rejection_reason: null -> "EIN does not match the legal name"  [status]' in lines
+
+
+def test_json_lists_every_resource_with_its_status(
+    export_path: Path,
+    fleet: Fleet,
+    client: Client,
+    sandbox: RunningSandbox,
+    drift: Drift,
+) -> None:
+    client.release_phone_number(fleet.eu.id)
+    status, payload = json_drift(drift, export_path)
+    assert status == 2
+    assert payload["drift"] is True
+    assert payload["summary"] == {
+        "numbers": 3,
+        "business_verifications": 1,
+        "drifted": 1,
+        "in_sync": 3,
+        "changed": 0,
+        "gone": 1,
+        "source_changed": 0,
+    }
+    statuses = {r["name"]: (r["status"], r["drifted"]) for r in payload["resources"]}
+    assert statuses == {
+        "kyb": (IN_SYNC, False),
+        "support-line": (IN_SYNC, False),
+        "sales-line": (IN_SYNC, False),
+        "eu-support": (GONE, True),
+    }
+
+
+def test_external_references_and_other_packages_are_not_compared(
+    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
+) -> None:
+    """A `.get` reference belongs to another stack: its number going away is not ours."""
+    document = stack_export([sip("eu-support", fleet.eu)], sandbox.base_url)
+    speko_entries(document)["eu-support"]["external"] = True
+    status, out, _ = drift(str(write_export(tmp_path, document)))
+    assert status == 0
+    assert "No drift: 0 numbers match the live API." in out
+
+
+# --- errors ------------------------------------------------------------------------------
+
+
+def test_a_wrong_key_exits_1_with_one_line_that_never_shows_the_key(
+    export_path: Path, sandbox: RunningSandbox
+) -> None:
+    env = {**os.environ, "SPEKO_API_KEY": WRONG_KEY, "SPEKO_BASE_URL": sandbox.base_url}
+    result = subprocess.run(
+        [sys.executable, "-m", "pulumi_speko.cli", "drift", str(export_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(
+        f"pulumi-speko drift: error: cannot list phone numbers at {sandbox.base_url}: "
+        "GET /v1/phone-numbers -> 401 UNAUTHORIZED"
+    )
+    assert "the API key was refused" in result.stderr
+    assert WRONG_KEY not in result.stderr and WRONG_KEY[8:] not in result.stderr
+
+
+def test_no_key_exits_1_with_the_credentials_line(
+    export_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["drift", str(export_path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"pulumi-speko drift: error: {MissingCredentialsError()}\n"
+
+
+def test_an_unreadable_export_exits_1_before_any_call(
+    tmp_path: Path, sandbox: RunningSandbox, drift: Drift
+) -> None:
+    missing = tmp_path / "nope.json"
+    status, out, err = drift(str(missing))
+    assert (status, out) == (1, "")
+    assert err == f"pulumi-speko drift: error: {missing}: no such file\n"
+    assert sandbox.control.request_log() == []
+
+
+def test_credentials_come_from_pulumi_config_like_a_program_gets_them(
+    export_path: Path,
+    sandbox: RunningSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = {"speko:apiKey": DEMO_API_KEY, "speko:baseUrl": sandbox.base_url, "phones:x": "1"}
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
+    monkeypatch.setenv("SPEKO_API_KEY", WRONG_KEY)  # stack config wins, as in the provider
+    assert main(["drift", str(export_path)]) == 0
+    assert "No drift" in capsys.readouterr().out
+    assert {entry.org_id for entry in sandbox.control.request_log()} == {DEMO_ORG}
+
+
+def test_a_malformed_pulumi_config_is_one_line_without_its_content(
+    export_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PULUMI_CONFIG", f'["{WRONG_KEY}"]')
+    assert main(["drift", str(export_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("pulumi-speko drift: error: PULUMI_CONFIG is set but is not a JSON")
+    assert err.count("\n") == 1 and WRONG_KEY not in err
+
+
+def test_base_url_flag_wins_over_the_environment(
+    export_path: Path,
+    sandbox: RunningSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    drift: Drift,
+) -> None:
+    monkeypatch.setenv("SPEKO_BASE_URL", "http://127.0.0.1:9")  # discard port: would refuse
+    status, out, _ = drift(str(export_path))
+    assert status == 0
+    assert f"against {sandbox.base_url}\n" in out
