@@ -1,0 +1,165 @@
+"""Smoke test of the fleet benchmark (``make bench``) on a tiny fleet.
+
+Counts only: wall times vary with the machine, so none is asserted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from fleet import Outcome, parse_args, run
+from fleetlib import connections, report
+from fleetlib.imports import ImportTimes
+from fleetlib.sizes import provider_sizes, secret_envelope, state_size
+from fleetlib.workloads import (
+    CREATE,
+    DELETE,
+    DIFF,
+    OPERATIONS,
+    REFRESH,
+    UPDATE,
+    Measurement,
+    TierRun,
+    route_of,
+)
+from pulumi_speko.testing import DEMO_API_KEY
+
+COUNT = 5
+THREADS = 2
+IMPORT = "POST /v1/phone-numbers/import"
+BY_ID = "/v1/phone-numbers/{id}"
+
+
+@pytest.fixture(scope="module")
+def outcome() -> Outcome:
+    """One full run of the benchmark's command on five numbers (sandbox in its own process)."""
+    options = {"--count": COUNT, "--threads": THREADS, "--repeat": 1, "--import-runs": 1}
+    argv = [str(part) for option in options.items() for part in option]
+    return run(parse_args([*argv, "--no-one-thread"]))
+
+
+def rows_of(outcome: Outcome) -> dict[tuple[str, str], report.Row]:
+    return {(row.operation, row.tier): row for row in outcome.results[0].rows()}
+
+
+def test_the_table_has_every_row_of_both_tiers(outcome: Outcome) -> None:
+    rows = rows_of(outcome)
+    expected = {(op, report.PROVIDER) for op in OPERATIONS}
+    expected |= {(op, report.BASELINE) for op in OPERATIONS if op != DIFF}
+    assert set(rows) == expected
+    rendered = report.render_table(list(rows.values()))
+    for operation in OPERATIONS:
+        assert operation in rendered
+
+
+def test_the_provider_makes_the_requests_the_design_promises(outcome: Outcome) -> None:
+    rows = rows_of(outcome)
+    assert rows[(CREATE, report.PROVIDER)].routes == Counter({IMPORT: COUNT})
+    refresh = rows[(REFRESH, report.PROVIDER)]
+    assert refresh.requests <= report.REFRESH_MAX_REQUESTS
+    assert refresh.routes == Counter({"GET /v1/phone-numbers": 1})  # one list, no GET by id
+    assert rows[(DIFF, report.PROVIDER)].requests == 0
+    assert rows[(UPDATE, report.PROVIDER)].routes == Counter({f"PATCH {BY_ID}": COUNT})
+    assert rows[(DELETE, report.PROVIDER)].routes == Counter({f"DELETE {BY_ID}": COUNT})
+
+
+def test_the_baseline_makes_one_request_per_number(outcome: Outcome) -> None:
+    rows = rows_of(outcome)
+    expected = {
+        CREATE: IMPORT,
+        REFRESH: f"GET {BY_ID}",
+        UPDATE: f"PATCH {BY_ID}",
+        DELETE: f"DELETE {BY_ID}",
+    }
+    for operation, route in expected.items():
+        row = rows[(operation, report.BASELINE)]
+        assert row.routes == Counter({route: COUNT})
+        assert row.per_resource == 1.0
+        assert row.ratio == 1.0
+
+
+@pytest.mark.skipif(not connections.available(), reason="no /proc/net/tcp on this system")
+def test_connections_are_kept_alive(outcome: Outcome) -> None:
+    for row in outcome.results[0].rows():
+        assert row.connections is not None
+        assert row.connections <= THREADS, row
+
+
+def test_every_target_is_reported(outcome: Outcome) -> None:
+    names = " ".join(target.name for target in outcome.targets)
+    for words in ("refresh", "create", "update", "delete", "__provider", "import pulumi_speko"):
+        assert words in names
+    met = {target.name: target.met for target in outcome.targets}
+    assert all(met[name] for name in met if "refresh" in name or "__provider" in name)
+
+
+def test_the_serialized_providers_are_small_and_hold_no_key() -> None:
+    sizes = provider_sizes()
+    assert set(sizes) == {
+        "PhoneNumberProvider",
+        "SipTrunkPhoneNumberProvider",
+        "BusinessVerificationProvider",
+    }
+    assert max(sizes.values()) <= report.PROVIDER_MAX_BYTES
+
+
+def test_state_size_counts_the_provider_as_a_ciphertext_envelope(outcome: Outcome) -> None:
+    sample = outcome.results[0].provider_runs[0]
+    assert sample.sample_inputs["__provider"] == sample.sample_outputs["__provider"]
+    size = state_size(sample.sample_inputs, sample.sample_outputs)
+    assert size.with_secret_provider > size.plain > 0
+    assert 0 < size.provider_share < size.with_secret_provider
+    assert DEMO_API_KEY not in repr(sample.sample_inputs) + repr(sample.sample_outputs)
+
+
+def test_secret_envelope_has_pulumis_shape() -> None:
+    envelope = secret_envelope("abc")
+    assert envelope["4dabf18193072939515e22adb298388d"] == "1b47061264138c4ac30d75fd1eb44270"
+    version, nonce, sealed = envelope["ciphertext"].split(":")
+    assert (version, len(nonce)) == ("v1", 16)  # 12 bytes of nonce in base64
+    assert len(sealed) == 4 * -(-(len('"abc"') + 16) // 3)  # JSON text + 16-byte tag
+
+
+def test_ratios_and_missed_targets_are_computed_from_the_medians() -> None:
+    def tier(seconds: dict[str, float], requests: int) -> TierRun:
+        return TierRun(
+            measurements={
+                op: Measurement(op, s, requests, Counter({"GET /x": requests}), 1)
+                for op, s in seconds.items()
+            }
+        )
+
+    provider = [
+        tier({CREATE: 1.0, REFRESH: 0.1, DIFF: 0.1, UPDATE: 2.0, DELETE: 1.0}, 2),
+        tier({CREATE: 3.0, REFRESH: 0.1, DIFF: 0.1, UPDATE: 2.0, DELETE: 1.0}, 4),
+    ]
+    baseline = [tier({CREATE: 1.0, REFRESH: 1.0, UPDATE: 1.0, DELETE: 1.0}, 10)] * 2
+    rows = report.summarize(provider, baseline, count=10)
+    by_key = {(row.operation, row.tier): row for row in rows}
+    assert by_key[(CREATE, report.PROVIDER)].ratio == 2.0  # median of 1.0 and 3.0
+    assert by_key[(REFRESH, report.PROVIDER)].requests == 4  # the worst run
+    assert by_key[(DIFF, report.PROVIDER)].ratio is None
+    imports = ImportTimes(runs=1, pulumi=0.2, package=0.001, resources=0.3)
+    targets = report.evaluate_targets(rows, {"P": 2000}, imports, count=10)
+    missed = {t.name.split()[0] for t in targets if not t.met}
+    assert missed == {"refresh", "create", "update", "serialized"}  # delete is 1.0x
+    assert any("import" in t.name and t.met for t in targets)
+
+
+def test_route_of_groups_by_endpoint() -> None:
+    assert route_of("GET", "/v1/phone-numbers/pn_123") == f"GET {BY_ID}"
+    assert route_of("GET", "/v1/phone-numbers") == "GET /v1/phone-numbers"
+    assert route_of("POST", "/v1/phone-numbers/import") == IMPORT
+    assert route_of("GET", "/v1/phone-numbers/available") == "GET /v1/phone-numbers/available"
+
+
+def test_connection_table_parsing() -> None:
+    table = (
+        "  sl  local_address rem_address   st\n"
+        "   0: 0100007F:1F90 00000000:0000 0A\n"  # the server listening on 8080
+        "   1: 0100007F:C350 0100007F:1F90 01\n"  # client port 50000 -> 8080
+        "   2: 0100007F:1F90 0100007F:C351 06\n"  # server side of client port 50001
+        "   3: 0100007F:C352 0100007F:0050 01\n"  # another server
+    )
+    assert connections._ports_in(table, 8080) == {50000, 50001}
