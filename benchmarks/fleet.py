@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from fleetlib import report
+from fleetlib.floor import grpc_round_trip
 from fleetlib.imports import ImportTimes, measure_imports
 from fleetlib.sandbox_process import SandboxEndpoint, sandbox_process
 from fleetlib.sizes import provider_sizes, state_size
@@ -174,6 +175,7 @@ def print_fleet(result: FleetResult) -> None:
     print()
     print(f"{result.fleet.count} numbers from {result.fleet.threads} thread(s):")
     print(report.render_table(result.rows()))
+    print(report.render_added_cost(result.rows(), result.fleet.count))
     print(
         "provider host start-up per command (launch, Configure, load the provider; "
         f"not in the rows): median {result.host_start_median() * 1000:.0f} ms"
@@ -208,6 +210,11 @@ def print_summary(args: argparse.Namespace, main_result: FleetResult) -> list[re
     """Print the sizes, the import times and the targets; return the targets."""
     sizes = provider_sizes()
     sample = main_result.provider_runs[0]
+    floor = grpc_round_trip()
+    print(
+        f"engine-protocol floor: a gRPC round trip to the host doing no work (GetPluginInfo, "
+        f"one thread): {floor * 1000:.2f} ms"
+    )
     print()
     print(report.render_sizes(sizes, state_size(sample.sample_inputs, sample.sample_outputs)))
     imports: ImportTimes | None = None

@@ -146,6 +146,16 @@ def _routes(row: Row) -> str:
     return f": {shown}"
 
 
+def render_added_cost(rows: Sequence[Row], count: int) -> str:
+    """What the provider adds per resource over the bare client, for each API write."""
+    by_key = {(row.operation, row.tier): row for row in rows}
+    added = []
+    for operation in RATIO_OPERATIONS:
+        ours, theirs = by_key[(operation, PROVIDER)], by_key[(operation, BASELINE)]
+        added.append(f"{operation} {(ours.seconds - theirs.seconds) / count * 1000:+.2f} ms")
+    return "provider's wall time over the bare client's, per resource: " + ", ".join(added)
+
+
 def render_sizes(provider_bytes: dict[str, int], state: StateSize | None) -> str:
     """The serialized providers and the state of one SIP-trunk number."""
     lines = ["serialized __provider (dill, base64), per provider class:"]

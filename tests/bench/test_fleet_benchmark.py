@@ -140,6 +140,8 @@ def test_ratios_and_missed_targets_are_computed_from_the_medians() -> None:
     assert by_key[(CREATE, report.PROVIDER)].ratio == 2.0  # median of 1.0 and 3.0
     assert by_key[(REFRESH, report.PROVIDER)].requests == 4  # the worst run
     assert by_key[(DIFF, report.PROVIDER)].ratio is None
+    added = report.render_added_cost(rows, count=10)
+    assert "create +100.00 ms" in added and "delete +0.00 ms" in added  # (2.0 - 1.0) s / 10
     imports = ImportTimes(runs=1, pulumi=0.2, package=0.001, resources=0.3)
     targets = report.evaluate_targets(rows, {"P": 2000}, imports, count=10)
     missed = {t.name.split()[0] for t in targets if not t.met}
