@@ -34,25 +34,22 @@ class _Subcommand(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-def _load(name: str) -> _Subcommand | None:
+def _load(name: str) -> _Subcommand:
     module_name, _ = SUBCOMMANDS[name]
-    try:
-        return cast(_Subcommand, importlib.import_module(module_name))
-    except ModuleNotFoundError as error:
-        if error.name and module_name.startswith(error.name):
-            return None  # the subcommand is not built yet
-        raise
+    return cast(_Subcommand, importlib.import_module(module_name))
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every available subcommand."""
-    parser = argparse.ArgumentParser(prog="pulumi-speko", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="pulumi-speko",
+        description="Speko phone numbers as code: the local sandbox, the package schema, "
+        "and audits of stack exports.",
+    )
     parser.add_argument("--version", action="version", version=f"pulumi-speko {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, help_text) in SUBCOMMANDS.items():
         module = _load(name)
-        if module is None:
-            continue
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(sub)
         sub.set_defaults(_run=module.run)
