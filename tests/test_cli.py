@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from pulumi_speko.cli import SUBCOMMANDS, main
 
 
