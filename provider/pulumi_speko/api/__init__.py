@@ -8,53 +8,59 @@
         number = client.create_phone_number(PhoneNumberCreate(e164="+14155550123"))
 
 The client lives in a private module; this package re-exports it with the errors, the
-wire models and the retry policy constants.
+wire models and the retry policy constants, lazily: importing a name loads only its
+module, so programs that only need the models do not pay for httpx.
 """
 
-from pulumi_speko.api._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, USER_AGENT, Client
-from pulumi_speko.api._retry import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_RETRY_BUDGET,
-    INITIAL_RETRY_DELAY,
-    MAX_RETRY_AFTER,
-    MAX_RETRY_DELAY,
-    RETRY_DELAY_MULTIPLIER,
-    RETRY_JITTER_FRACTION,
-)
-from pulumi_speko.api.errors import (
-    ApiConnectionError,
-    ApiError,
-    ApiTimeoutError,
-    AuthenticationError,
-    ConflictError,
-    ErrorDetail,
-    NotFoundError,
-    PaymentRequiredError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    SpekoError,
-    UnexpectedResponseError,
-    ValidationError,
-)
-from pulumi_speko.api.models import (
-    Address,
-    AuthorizedRepresentative,
-    AvailablePhoneNumber,
-    AvailablePhoneNumberQuery,
-    BusinessProfile,
-    PhoneNumber,
-    PhoneNumberCreate,
-    PhoneNumberImport,
-    PhoneNumberUpdate,
-    Region,
-    SetupStatus,
-    VerificationDraft,
-    VerificationOverview,
-    VerificationPrefill,
-    VerificationSubmission,
-    VerificationSubmit,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "DEFAULT_BASE_URL": "pulumi_speko.api._client",
+    "DEFAULT_MAX_RETRIES": "pulumi_speko.api._retry",
+    "DEFAULT_RETRY_BUDGET": "pulumi_speko.api._retry",
+    "DEFAULT_TIMEOUT": "pulumi_speko.api._client",
+    "INITIAL_RETRY_DELAY": "pulumi_speko.api._retry",
+    "MAX_RETRY_AFTER": "pulumi_speko.api._retry",
+    "MAX_RETRY_DELAY": "pulumi_speko.api._retry",
+    "RETRY_DELAY_MULTIPLIER": "pulumi_speko.api._retry",
+    "RETRY_JITTER_FRACTION": "pulumi_speko.api._retry",
+    "USER_AGENT": "pulumi_speko.api._client",
+    "Address": "pulumi_speko.api.models",
+    "ApiConnectionError": "pulumi_speko.api.errors",
+    "ApiError": "pulumi_speko.api.errors",
+    "ApiTimeoutError": "pulumi_speko.api.errors",
+    "AuthenticationError": "pulumi_speko.api.errors",
+    "AuthorizedRepresentative": "pulumi_speko.api.models",
+    "AvailablePhoneNumber": "pulumi_speko.api.models",
+    "AvailablePhoneNumberQuery": "pulumi_speko.api.models",
+    "BusinessProfile": "pulumi_speko.api.models",
+    "Client": "pulumi_speko.api._client",
+    "ConflictError": "pulumi_speko.api.errors",
+    "ErrorDetail": "pulumi_speko.api.errors",
+    "NotFoundError": "pulumi_speko.api.errors",
+    "PaymentRequiredError": "pulumi_speko.api.errors",
+    "PermissionDeniedError": "pulumi_speko.api.errors",
+    "PhoneNumber": "pulumi_speko.api.models",
+    "PhoneNumberCreate": "pulumi_speko.api.models",
+    "PhoneNumberImport": "pulumi_speko.api.models",
+    "PhoneNumberUpdate": "pulumi_speko.api.models",
+    "RateLimitError": "pulumi_speko.api.errors",
+    "Region": "pulumi_speko.api.models",
+    "ServerError": "pulumi_speko.api.errors",
+    "SetupStatus": "pulumi_speko.api.models",
+    "SpekoError": "pulumi_speko.api.errors",
+    "UnexpectedResponseError": "pulumi_speko.api.errors",
+    "ValidationError": "pulumi_speko.api.errors",
+    "VerificationDraft": "pulumi_speko.api.models",
+    "VerificationOverview": "pulumi_speko.api.models",
+    "VerificationPrefill": "pulumi_speko.api.models",
+    "VerificationSubmission": "pulumi_speko.api.models",
+    "VerificationSubmit": "pulumi_speko.api.models",
+}
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -99,3 +105,137 @@ __all__ = [
     "VerificationSubmission",
     "VerificationSubmit",
 ]
+
+if TYPE_CHECKING:
+    from pulumi_speko.api._client import (
+        DEFAULT_BASE_URL as DEFAULT_BASE_URL,
+    )
+    from pulumi_speko.api._client import (
+        DEFAULT_TIMEOUT as DEFAULT_TIMEOUT,
+    )
+    from pulumi_speko.api._client import (
+        USER_AGENT as USER_AGENT,
+    )
+    from pulumi_speko.api._client import (
+        Client as Client,
+    )
+    from pulumi_speko.api._retry import (
+        DEFAULT_MAX_RETRIES as DEFAULT_MAX_RETRIES,
+    )
+    from pulumi_speko.api._retry import (
+        DEFAULT_RETRY_BUDGET as DEFAULT_RETRY_BUDGET,
+    )
+    from pulumi_speko.api._retry import (
+        INITIAL_RETRY_DELAY as INITIAL_RETRY_DELAY,
+    )
+    from pulumi_speko.api._retry import (
+        MAX_RETRY_AFTER as MAX_RETRY_AFTER,
+    )
+    from pulumi_speko.api._retry import (
+        MAX_RETRY_DELAY as MAX_RETRY_DELAY,
+    )
+    from pulumi_speko.api._retry import (
+        RETRY_DELAY_MULTIPLIER as RETRY_DELAY_MULTIPLIER,
+    )
+    from pulumi_speko.api._retry import (
+        RETRY_JITTER_FRACTION as RETRY_JITTER_FRACTION,
+    )
+    from pulumi_speko.api.errors import (
+        ApiConnectionError as ApiConnectionError,
+    )
+    from pulumi_speko.api.errors import (
+        ApiError as ApiError,
+    )
+    from pulumi_speko.api.errors import (
+        ApiTimeoutError as ApiTimeoutError,
+    )
+    from pulumi_speko.api.errors import (
+        AuthenticationError as AuthenticationError,
+    )
+    from pulumi_speko.api.errors import (
+        ConflictError as ConflictError,
+    )
+    from pulumi_speko.api.errors import (
+        ErrorDetail as ErrorDetail,
+    )
+    from pulumi_speko.api.errors import (
+        NotFoundError as NotFoundError,
+    )
+    from pulumi_speko.api.errors import (
+        PaymentRequiredError as PaymentRequiredError,
+    )
+    from pulumi_speko.api.errors import (
+        PermissionDeniedError as PermissionDeniedError,
+    )
+    from pulumi_speko.api.errors import (
+        RateLimitError as RateLimitError,
+    )
+    from pulumi_speko.api.errors import (
+        ServerError as ServerError,
+    )
+    from pulumi_speko.api.errors import (
+        SpekoError as SpekoError,
+    )
+    from pulumi_speko.api.errors import (
+        UnexpectedResponseError as UnexpectedResponseError,
+    )
+    from pulumi_speko.api.errors import (
+        ValidationError as ValidationError,
+    )
+    from pulumi_speko.api.models import (
+        Address as Address,
+    )
+    from pulumi_speko.api.models import (
+        AuthorizedRepresentative as AuthorizedRepresentative,
+    )
+    from pulumi_speko.api.models import (
+        AvailablePhoneNumber as AvailablePhoneNumber,
+    )
+    from pulumi_speko.api.models import (
+        AvailablePhoneNumberQuery as AvailablePhoneNumberQuery,
+    )
+    from pulumi_speko.api.models import (
+        BusinessProfile as BusinessProfile,
+    )
+    from pulumi_speko.api.models import (
+        PhoneNumber as PhoneNumber,
+    )
+    from pulumi_speko.api.models import (
+        PhoneNumberCreate as PhoneNumberCreate,
+    )
+    from pulumi_speko.api.models import (
+        PhoneNumberImport as PhoneNumberImport,
+    )
+    from pulumi_speko.api.models import (
+        PhoneNumberUpdate as PhoneNumberUpdate,
+    )
+    from pulumi_speko.api.models import (
+        Region as Region,
+    )
+    from pulumi_speko.api.models import (
+        SetupStatus as SetupStatus,
+    )
+    from pulumi_speko.api.models import (
+        VerificationDraft as VerificationDraft,
+    )
+    from pulumi_speko.api.models import (
+        VerificationOverview as VerificationOverview,
+    )
+    from pulumi_speko.api.models import (
+        VerificationPrefill as VerificationPrefill,
+    )
+    from pulumi_speko.api.models import (
+        VerificationSubmission as VerificationSubmission,
+    )
+    from pulumi_speko.api.models import (
+        VerificationSubmit as VerificationSubmit,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'pulumi_speko.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value

@@ -52,11 +52,14 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class _WireModel(BaseModel):
+    # defer_build: validators are built on first use, so importing the models (every
+    # Pulumi program that declares a number does) stays cheap.
     model_config = ConfigDict(
         alias_generator=to_camel,
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
+        defer_build=True,
     )
 
 
