@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from pulumi_speko.api import Client
 from pulumi_speko.api.models import PhoneNumberCreate, PhoneNumberImport, PhoneNumberUpdate
+from pulumi_speko.credentials import Credentials
 from pulumi_speko.resources._errors import SpekoProviderError
+from pulumi_speko.resources._session import use_client
 from pulumi_speko.resources.business_verification import BusinessVerificationProvider
 from pulumi_speko.resources.phone_number import PhoneNumberProvider
 from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberProvider
@@ -166,6 +168,26 @@ def test_server_error_after_commit_is_reconciled(sandbox: RunningSandbox, client
     provider = configured(PhoneNumberProvider(), sandbox)
     result = provider.create(checked(provider, {"e164": e164}))
     assert [n["id"] for n in sandbox.control.list_numbers(DEMO_ORG)] == [result.id]
+
+
+def test_unknown_outcome_names_the_number_and_the_way_out(
+    sandbox: RunningSandbox, client: Client
+) -> None:
+    """The answer is lost and the organization cannot be listed: no blind retry."""
+    submit_verification(sandbox)
+    e164 = first_available(client)
+    provider = configured(PhoneNumberProvider(), sandbox)
+    credentials = Credentials(DEMO_API_KEY, sandbox.base_url)
+    use_client(credentials, Client(DEMO_API_KEY, sandbox.base_url, sleep=lambda _: None))
+    sandbox.control.add_fault("POST", MANAGED, action="drop", times=1)
+    sandbox.control.add_fault("GET", MANAGED, action="respond", status=503, code="INTERNAL")
+    with pytest.raises(SpekoProviderError) as raised:
+        provider.create(checked(provider, {"e164": e164}))
+    message = str(raised.value)
+    assert f'declare e164="{e164}" with adopt_existing=True' in message
+    assert "may have taken effect" in message and "503" in message
+    assert calls(sandbox, "POST") == 1
+    assert [n["e164"] for n in sandbox.control.list_numbers(DEMO_ORG)] == [e164]
 
 
 # ----------------------------------------------------------------------------- SIP trunk

@@ -26,6 +26,7 @@ from pulumi_speko.api.errors import (
     ConflictError,
     NotFoundError,
     ServerError,
+    SpekoError,
     UnexpectedResponseError,
 )
 from pulumi_speko.api.models import INBOUND_DIRECTIONS, PhoneNumber, PhoneNumberUpdate
@@ -48,6 +49,9 @@ DEFAULT_DIRECTION = "outbound"
 # A create whose response was lost is looked up and, if it did not land, sent again
 # this many times in all.
 CREATE_ATTEMPTS = 3
+# Listing the organization to settle an ambiguous create is tried this many times (each
+# with the client's own retries) before the outcome is reported as unknown.
+LOOKUP_ATTEMPTS = 2
 
 # Placeholders standing in for unknown values while validating with the wire models:
 # each satisfies its own field's rules and the cross-field rules.
@@ -312,18 +316,21 @@ class NumberProvider(ResourceProvider):
         """POST a create without ever doubling it (design decision 4).
 
         When the response is lost (the request reached the server, or it answered
-        5xx), the organization is listed: a number that landed is taken as this
-        create's result; otherwise the POST is sent again. A 409 after an ambiguous
-        attempt is the earlier attempt having landed.
+        5xx, or its body could not be read), the organization is listed: a number that
+        landed is taken as this create's result; otherwise the POST is sent again. A 409
+        after such an attempt is the earlier attempt having landed, unless the listing
+        says someone else holds the number.
         """
         session = self.session()
-        ambiguous: Exception | None = None
+        ambiguous: SpekoError | None = None
         for _ in range(CREATE_ATTEMPTS):
+            conflict: ConflictError | None = None
             try:
                 return post()
-            except ConflictError:
+            except ConflictError as error:
                 if ambiguous is None:
                     raise
+                conflict = error
             except (ServerError, UnexpectedResponseError) as error:
                 ambiguous = error
             except ApiConnectionError as error:
@@ -332,11 +339,29 @@ class NumberProvider(ResourceProvider):
                 ambiguous = error
             finally:
                 session.directory.invalidate()
-            landed = session.directory.find_e164(e164)
+            landed = self.landed(e164, ambiguous)
             if landed is not None:
                 return landed
+            if conflict is not None:
+                raise conflict
         assert ambiguous is not None
-        raise ambiguous
+        raise ambiguous  # the last attempt provably did not land: the listing shows no number
+
+    def landed(self, e164: str, cause: SpekoError) -> PhoneNumber | None:
+        """The number, if an ambiguous create landed. When even the listing fails, the
+        outcome is unknown: say which number may have been taken and what to do."""
+        failure: SpekoError | None = None
+        for _ in range(LOOKUP_ATTEMPTS):
+            try:
+                return self.session().directory.find_e164(e164)
+            except SpekoError as error:
+                failure = error
+        raise SpekoProviderError(
+            f"create {self.kind}: the request for {e164} may have taken effect ({cause}) and "
+            f"listing the organization to check failed ({failure}); before running pulumi up "
+            f"again, check whether the organization holds {e164} (pulumi-speko discover lists "
+            f'it): if it does, declare e164="{e164}" with adopt_existing=True'
+        )
 
     def conflict_message(self, e164: str, error: ConflictError) -> str:
         """Explain a 409: ours to adopt, or held by someone else."""

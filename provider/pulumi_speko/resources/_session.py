@@ -124,6 +124,15 @@ def session_for(credentials: Credentials) -> Session:
         return session
 
 
+def use_client(credentials: Credentials, client: Client) -> Session:
+    """Make ``client`` the one this process uses for ``credentials`` (a test seam: a
+    client with an injected clock and sleep, or a mock transport)."""
+    session = Session(client, NumberDirectory(client.list_phone_numbers))
+    with _sessions_lock:
+        _sessions[_session_key(credentials)] = session
+    return session
+
+
 def close_all_sessions() -> None:
     """Close every client of this process (tests and short-lived tools)."""
     with _sessions_lock:
