@@ -181,8 +181,8 @@ def test_lost_answer_of_a_refused_purchase_is_refused_again_and_debits_nothing(
 
 
 # How the lookups after a lost answer fail: a 503 storm that outlasts the client's retries
-# on each of the provider's lookups (about 7 s of real backoff), or, quicker, a 401 (a key
-# revoked meanwhile: not retried).
+# on each of the provider's lookups (about 7 s of real backoff, so used once), or a 401 (a
+# key revoked meanwhile: not retried).
 LOOKUP_STORM: dict[str, Any] = {"status": 503, "times": LOOKUP_ATTEMPTS * (DEFAULT_MAX_RETRIES + 1)}
 LOOKUP_REFUSED: dict[str, Any] = {"status": 401, "times": LOOKUP_ATTEMPTS}
 SIP_NUMBER = {"e164": "+4930123456", "sip_connection_installation_id": "sci_demo"}
@@ -191,8 +191,8 @@ SIP_NUMBER = {"e164": "+4930123456", "sip_connection_installation_id": "sci_demo
 @pytest.mark.parametrize(
     ("token", "props", "lookup_failure"),
     [
-        (PHONE, {"e164": FIRST_415}, LOOKUP_STORM),
-        (PHONE, {"area_code": "415"}, LOOKUP_REFUSED),
+        (PHONE, {"e164": FIRST_415}, LOOKUP_REFUSED),
+        (PHONE, {"area_code": "415"}, LOOKUP_STORM),
         (SIP, SIP_NUMBER, LOOKUP_REFUSED),
     ],
     ids=["purchase", "purchase-by-area-code", "import"],
