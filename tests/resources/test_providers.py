@@ -89,11 +89,25 @@ def test_area_code_purchase_moves_on_when_another_buyer_wins(sandbox: RunningSan
     assert calls(sandbox, "POST") == 2
 
 
+def test_area_code_purchase_searches_again_when_every_candidate_is_taken(
+    sandbox: RunningSandbox,
+) -> None:
+    submit_verification(sandbox)
+    sandbox.control.add_fault(
+        "POST", MANAGED, action="respond", status=409, code="CONFLICT", times=5
+    )
+    provider = configured(PhoneNumberProvider(), sandbox)
+    outs = provider.create(checked(provider, {"area_code": "415"})).outs
+    assert [n["e164"] for n in sandbox.control.list_numbers(DEMO_ORG)] == [outs["e164"]]
+    assert calls(sandbox, "POST") == 6
+    assert calls(sandbox, "GET", f"{MANAGED}/available") == 2
+
+
 def test_cost_guard_fails_before_buying(sandbox: RunningSandbox, client: Client) -> None:
     submit_verification(sandbox)
     provider = configured(PhoneNumberProvider(), sandbox)
     sandbox.control.clear_request_log()
-    with pytest.raises(SpekoProviderError, match="within the cost limits"):
+    with pytest.raises(SpekoProviderError, match="none affordable"):
         provider.create(checked(provider, {"area_code": "415", "max_monthly_cost_usd": 1.5}))
     with pytest.raises(SpekoProviderError, match="nothing was bought"):
         provider.create(

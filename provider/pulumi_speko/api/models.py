@@ -11,11 +11,13 @@ response with :func:`parse_response`.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -45,7 +47,19 @@ SubmissionStatus = Literal["draft", "submitted", "approved", "rejected", "revoke
 E164 = Annotated[str, StringConstraints(pattern=E164_PATTERN)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
 Label = Annotated[str, StringConstraints(max_length=LABEL_MAX_LENGTH)]
-DispatchTemplate = dict[str, Any]
+
+
+def _finite_numbers(value: Any) -> Any:
+    """NaN and Infinity are not JSON: refuse them at any depth instead of sending them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("NaN and Infinity are not JSON numbers")
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        _finite_numbers(item)
+    return value
+
+
+DispatchTemplate = Annotated[dict[str, Any], AfterValidator(_finite_numbers)]
 INBOUND_DIRECTIONS: frozenset[str] = frozenset({"inbound", "both"})
 
 ModelT = TypeVar("ModelT", bound=BaseModel)

@@ -97,7 +97,7 @@ def inbound_route_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
     routed = (
         props.get("agent_id") is not None or props.get("dispatch_metadata_template") is not None
     )
-    if direction in INBOUND_DIRECTIONS and not routed:
+    if isinstance(direction, str) and direction in INBOUND_DIRECTIONS and not routed:
         return [
             CheckFailure(
                 "direction",

@@ -126,11 +126,17 @@ def type_failure(
     name: str, value: Any, expected: type | tuple[type, ...], what: str
 ) -> list[CheckFailure]:
     """A failure when a known value is not of the expected type."""
-    if value is None or is_unknown(value) or isinstance(value, expected):
+    if value is None or is_unknown(value):
         return []
-    if isinstance(value, bool) and expected in (int, float, (int, float)):
-        return [CheckFailure(name, f"must be {what}, got a boolean")]
+    if isinstance(value, bool) and bool not in _as_tuple(expected):
+        return [CheckFailure(name, f"must be {what}, got a boolean")]  # bool is an int
+    if isinstance(value, expected):
+        return []
     return [CheckFailure(name, f"must be {what}, got {type(value).__name__}")]
+
+
+def _as_tuple(expected: type | tuple[type, ...]) -> tuple[type, ...]:
+    return expected if isinstance(expected, tuple) else (expected,)
 
 
 def number_outputs(number: PhoneNumber) -> dict[str, Any]:

@@ -34,6 +34,7 @@ TYPE_TOKEN = "pulumi-python:dynamic/speko:PhoneNumber"
 # How many search results a purchase by area code considers, and how many it tries.
 SEARCH_LIMIT = 20
 PURCHASE_CANDIDATES = 5
+SEARCH_ROUNDS = 3
 ROUTING_DOCS = {
     "direction": "Which calls the number takes: `inbound`, `outbound` or `both`. Updates in place.",
     "agent_id": "The agent that answers the number. Updates in place; unset to unlink.",
@@ -211,27 +212,39 @@ class PhoneNumberProvider(NumberProvider):
         return offer
 
     def _create_from_search(self, inputs: dict[str, Any]) -> CreateResult:
+        """Buy the first affordable match; when other buyers take the candidates, search
+        again (those they took are gone from the results) a bounded number of times."""
+        tried: set[str] = set()
+        for _ in range(SEARCH_ROUNDS):
+            offers = self._affordable_offers(inputs, tried)
+            for offer in offers[:PURCHASE_CANDIDATES]:
+                tried.add(offer.e164)
+                try:
+                    number = self._buy(offer.e164, inputs)
+                except ConflictError:
+                    continue  # another buyer won this one: try the next
+                return CreateResult(number.id, self.outputs(number, {**inputs, **_costs(offer)}))
+        raise SpekoProviderError(
+            f"create PhoneNumber: {len(tried)} matches in area code {inputs.get('area_code')} "
+            "were bought by others while this purchase tried them; run pulumi up again"
+        )
+
+    def _affordable_offers(
+        self, inputs: Mapping[str, Any], tried: set[str]
+    ) -> list[AvailablePhoneNumber]:
         area_code, locality = inputs.get("area_code"), inputs.get("locality")
         offers = self.session().client.search_available_phone_numbers(
             area_code=area_code, locality=locality, limit=SEARCH_LIMIT
         )
-        affordable = [offer for offer in offers if _within_guards(offer, inputs)]
+        affordable = [o for o in offers if _within_guards(o, inputs) and o.e164 not in tried]
         if not affordable:
             where = f"area code {area_code}" + (f", {locality}" if locality else "")
             raise SpekoProviderError(
                 f"create PhoneNumber: no available number in {where} within the cost limits "
-                f"({len(offers)} found, none affordable)"
+                f"({len(offers)} found, none affordable"
+                + (f", {len(tried)} taken by other buyers meanwhile)" if tried else ")")
             )
-        for offer in affordable[:PURCHASE_CANDIDATES]:
-            try:
-                number = self._buy(offer.e164, inputs)
-            except ConflictError:
-                continue  # another buyer won this one: try the next
-            return CreateResult(number.id, self.outputs(number, {**inputs, **_costs(offer)}))
-        raise SpekoProviderError(
-            f"create PhoneNumber: the first {PURCHASE_CANDIDATES} matches in area code "
-            f"{area_code} were bought by others meanwhile; run pulumi up again"
-        )
+        return affordable
 
     def _buy(self, e164: str, inputs: Mapping[str, Any]) -> WirePhoneNumber:
         body = PhoneNumberCreate(

@@ -9,6 +9,7 @@ absent and rejects an explicit null.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -35,7 +36,23 @@ LABEL_MAX_LENGTH = 120
 E164 = Annotated[str, Field(pattern=E164_PATTERN, examples=["+14155550100"])]
 NonEmpty = Annotated[str, Field(min_length=1, pattern=r"\S")]
 Label = Annotated[str, Field(max_length=LABEL_MAX_LENGTH)]
-Template = dict[str, Any]
+
+
+def _json_numbers_only(value: Any) -> Any:
+    """Refuse NaN and Infinity at any depth: Python's JSON parser accepts them, JSON
+    does not, and storing them would silently turn them into null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("NaN and Infinity are not JSON numbers")
+    if isinstance(value, dict):
+        for item in value.values():
+            _json_numbers_only(item)
+    elif isinstance(value, list):
+        for item in value:
+            _json_numbers_only(item)
+    return value
+
+
+Template = Annotated[dict[str, Any], AfterValidator(_json_numbers_only)]
 
 
 def absent() -> Any:
