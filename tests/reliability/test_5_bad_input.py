@@ -554,7 +554,6 @@ def test_valid_inputs_with_unknowns_pass_check_in_preview_without_a_call(
 # ------------------------------------------------------------------------ bugs found here
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Check raises TypeError on a list or object direction")
 @pytest.mark.parametrize("direction", [["inbound"], {"inbound": True}], ids=["list", "object"])
 @pytest.mark.parametrize("token", [PHONE, SIP])
 def test_a_list_or_object_direction_is_a_check_failure(
@@ -564,9 +563,6 @@ def test_a_list_or_object_direction_is_a_check_failure(
     assert_rejected(checker, token, {**props, "direction": direction}, "direction")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: a boolean passes Check as a cost guard (bool is an int)"
-)
 @pytest.mark.parametrize("guard", ["max_upfront_cost_usd", "max_monthly_cost_usd"])
 def test_a_boolean_cost_guard_is_a_check_failure(
     checker: Engine, quiet_api: RunningSandbox, guard: str
