@@ -33,10 +33,6 @@ from .support import (
 )
 
 EXAMPLES = 120
-# Inputs that hit bugs found by this suite, kept out of the property tests while the
-# strict-xfail tests at the end reproduce them. Remove an entry once its bug is fixed
-# (its xfail test then passes and must lose its marker).
-KNOWN_CHECK_BUGS = frozenset({"direction-not-hashable", "boolean-cost-guard"})
 E164 = re.compile(r"\+[1-9][0-9]{7,14}")
 SETTINGS = settings(
     max_examples=EXAMPLES,
@@ -141,11 +137,7 @@ not_e164 = st.one_of(
 not_direction = st.one_of(
     st.text(max_size=12).filter(lambda s: s not in ("inbound", "outbound", "both")),
     st.sampled_from(["Inbound", "OUTBOUND", "both ", "in"]),
-    not_strings.filter(
-        lambda v: (
-            "direction-not-hashable" not in KNOWN_CHECK_BUGS or not isinstance(v, (list, dict))
-        )
-    ),
+    not_strings,  # lists and objects included: Check once raised TypeError on them
 )
 overlong = st.integers(121, 2000).map(lambda n: "ü" * n)
 not_area_code = st.one_of(
@@ -230,7 +222,7 @@ def locality_without_area_code(props: dict[str, Any], value: Any) -> str:
     st.one_of(
         st.floats(max_value=-0.01, allow_nan=False, allow_infinity=False),
         st.text(max_size=5),
-        st.booleans().filter(lambda _: "boolean-cost-guard" not in KNOWN_CHECK_BUGS),
+        st.booleans(),  # once passed Check (a bool is an int)
     )
 )
 def bad_cost_guard(props: dict[str, Any], value: Any) -> str:
@@ -551,7 +543,7 @@ def test_valid_inputs_with_unknowns_pass_check_in_preview_without_a_call(
     assert checker.check(KYB, "preview", kyb).failures == []
 
 
-# ------------------------------------------------------------------------ bugs found here
+# ------------------------------------------------------------------------ bugs found here (fixed)
 
 
 @pytest.mark.parametrize("direction", [["inbound"], {"inbound": True}], ids=["list", "object"])
