@@ -34,6 +34,7 @@ from pulumi_speko.api.models import (
 from pulumi_speko.credentials import CONFIG_API_KEY, CONFIG_BASE_URL, resolve_credentials
 from pulumi_speko.resources._declare import arg, resource_props
 from pulumi_speko.resources._errors import operator_errors
+from pulumi_speko.resources._numbers import first_per_property
 from pulumi_speko.resources._props import (
     PROVIDER_KEY,
     is_unknown,
@@ -210,7 +211,7 @@ class BusinessVerificationProvider(ResourceProvider):
         inputs = user_props(news)
         inputs.setdefault("submit", True)
         inputs[PROVIDER_KEY] = news.get(PROVIDER_KEY)
-        return CheckResult(inputs, _check_failures(news))
+        return CheckResult(inputs, first_per_property(_check_failures(news)))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Any change updates in place (one submission per organization, never replaced)."""
