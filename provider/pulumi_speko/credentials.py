@@ -1,7 +1,8 @@
 """Where the provider, the functions and the command line find the API key and base URL.
 
-One rule everywhere: stack config (``speko:apiKey``, ``speko:baseUrl``) first, then the
-environment (``SPEKO_API_KEY``, ``SPEKO_BASE_URL``). The key is never part of a repr.
+One rule everywhere: stack config (``speko:apiKey``, ``speko:baseUrl``,
+``speko:timeout``) first, then the environment (``SPEKO_API_KEY``, ``SPEKO_BASE_URL``,
+``SPEKO_TIMEOUT``). The key is never part of a repr.
 """
 
 from __future__ import annotations
@@ -12,12 +13,20 @@ from dataclasses import dataclass, field
 
 CONFIG_API_KEY = "speko:apiKey"
 CONFIG_BASE_URL = "speko:baseUrl"
+CONFIG_TIMEOUT = "speko:timeout"
+CONFIG_KEYS = (CONFIG_API_KEY, CONFIG_BASE_URL, CONFIG_TIMEOUT)
 ENV_API_KEY = "SPEKO_API_KEY"
 ENV_BASE_URL = "SPEKO_BASE_URL"
+ENV_TIMEOUT = "SPEKO_TIMEOUT"
 DEFAULT_BASE_URL = "https://api.speko.dev"
+DEFAULT_TIMEOUT_SECONDS = 30.0
 
 
-class MissingCredentialsError(Exception):
+class ConfigError(Exception):
+    """The provider's configuration cannot be used (one line, never the key)."""
+
+
+class MissingCredentialsError(ConfigError):
     """No API key in stack config nor in the environment."""
 
     def __init__(self) -> None:
@@ -34,6 +43,7 @@ class Credentials:
 
     api_key: str = field(repr=False)
     base_url: str = DEFAULT_BASE_URL
+    timeout: float = DEFAULT_TIMEOUT_SECONDS
 
 
 def _first_set(*values: str | None) -> str | None:
@@ -58,4 +68,21 @@ def resolve_credentials(
     if api_key is None:
         raise MissingCredentialsError()
     base_url = _first_set(config.get(CONFIG_BASE_URL), environ.get(ENV_BASE_URL))
-    return Credentials(api_key=api_key, base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"))
+    timeout = _first_set(config.get(CONFIG_TIMEOUT), environ.get(ENV_TIMEOUT))
+    return Credentials(
+        api_key=api_key,
+        base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
+        timeout=_seconds(timeout) if timeout else DEFAULT_TIMEOUT_SECONDS,
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(
+            f"{CONFIG_TIMEOUT} / {ENV_TIMEOUT} must be a number of seconds above 0, got {text!r}"
+        )
+    return seconds

@@ -228,6 +228,32 @@ def test_adopting_a_hand_bought_number(
     assert len(sandbox.control.list_numbers(DEMO_ORG)) == 1
 
 
+def test_a_purchase_past_the_configured_timeout_is_settled_not_doubled(
+    sandbox: RunningSandbox, client: Client
+) -> None:
+    """``speko:timeout`` reaches the host's client: a slow purchase times out, the provider
+    lists the organization, finds nothing landed and buys once. The answer is slower than
+    the engine's own deadline, so ignoring the setting (30 s default) fails the call."""
+    with EngineHost(call_timeout=10.0) as host:
+        host.configure(
+            {
+                "speko:apiKey": DEMO_API_KEY,
+                "speko:baseUrl": sandbox.base_url,
+                "speko:timeout": "0.3",
+            },
+            secret_keys=["speko:apiKey"],
+        )
+        engine = Recorder(host)
+        file_verification(engine)
+        e164 = client.search_available_phone_numbers(area_code="212", limit=1)[0].e164
+        sandbox.control.add_fault(
+            "POST", "/v1/phone-numbers", action="latency", latency_seconds=20.0, times=1
+        )
+        number_id, _ = engine.create(PHONE, "slow", engine.checked(PHONE, "slow", {"e164": e164}))
+    assert [n["id"] for n in sandbox.control.list_numbers(DEMO_ORG)] == [number_id]
+    assert str(sandbox.control.get_credits(DEMO_ORG)) == "97.00"
+
+
 def stderr_eventually(host: EngineHost, text: str, timeout: float = 5.0) -> str:
     """The host's stderr once it holds ``text`` (a drain thread copies it; poll, bounded)."""
     deadline = time.monotonic() + timeout

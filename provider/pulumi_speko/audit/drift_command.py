@@ -16,6 +16,7 @@ shared with ``pulumi-speko discover``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 
 from pulumi_speko.credentials import (
     CONFIG_API_KEY,
-    CONFIG_BASE_URL,
+    CONFIG_KEYS,
     ENV_API_KEY,
     Credentials,
     resolve_credentials,
@@ -92,7 +93,7 @@ def cli_credentials(base_url: str | None, environ: Mapping[str, str] | None = No
     environ = os.environ if environ is None else environ
     credentials = resolve_credentials(_pulumi_config(environ), environ)
     if base_url and base_url.strip():
-        return Credentials(credentials.api_key, base_url.strip().rstrip("/"))
+        return dataclasses.replace(credentials, base_url=base_url.strip().rstrip("/"))
     return credentials
 
 
@@ -107,13 +108,9 @@ def _pulumi_config(environ: Mapping[str, str]) -> dict[str, str | None]:
     if not isinstance(config, dict):
         raise CliConfigError(
             f"{PULUMI_CONFIG_ENV} is set but is not a JSON object of config values; unset it "
-            f"or fix it (it is read for {CONFIG_API_KEY} and {CONFIG_BASE_URL})"
+            f"or fix it (it is read for {', '.join(CONFIG_KEYS)})"
         )
-    return {
-        key: value
-        for key in (CONFIG_API_KEY, CONFIG_BASE_URL)
-        if isinstance(value := config.get(key), str)
-    }
+    return {key: value for key in CONFIG_KEYS if isinstance(value := config.get(key), str)}
 
 
 def api_error_line(action: str, base_url: str, error: SpekoError) -> str:

@@ -13,7 +13,7 @@ from pulumi_speko.api.errors import (
     PermissionDeniedError,
     SpekoError,
 )
-from pulumi_speko.credentials import MissingCredentialsError
+from pulumi_speko.credentials import ConfigError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -52,7 +52,7 @@ def operator_errors(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 return function(*args, **kwargs)
             except SpekoProviderError as error:
                 raise error.with_traceback(None) from None
-            except (SpekoError, MissingCredentialsError) as error:
+            except (SpekoError, ConfigError) as error:
                 raise SpekoProviderError(describe(action, error)).with_traceback(None) from None
 
         return wrapper

@@ -13,11 +13,9 @@ from typing import Any, ClassVar
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
@@ -30,7 +28,6 @@ from pulumi_speko.api.errors import (
     UnexpectedResponseError,
 )
 from pulumi_speko.api.models import INBOUND_DIRECTIONS, PhoneNumber, PhoneNumberUpdate
-from pulumi_speko.credentials import CONFIG_API_KEY, CONFIG_BASE_URL, resolve_credentials
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
 from pulumi_speko.resources._props import (
     PROVIDER_KEY,
@@ -42,7 +39,7 @@ from pulumi_speko.resources._props import (
     unknown_property_failures,
     user_props,
 )
-from pulumi_speko.resources._session import Session, session_for
+from pulumi_speko.resources._session import ConfiguredProvider
 
 ROUTING_FIELDS = ("direction", "agent_id", "label", "dispatch_metadata_template")
 DEFAULT_DIRECTION = "outbound"
@@ -134,7 +131,7 @@ def routing_update(olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str
     return {name: news.get(name) for name in ROUTING_FIELDS if differs(olds, news, name)}
 
 
-class NumberProvider(ResourceProvider):
+class NumberProvider(ConfiguredProvider):
     """Base of the number providers. Holds no state that reaches the pickle."""
 
     kind: ClassVar[str]  # resource name, for messages
@@ -143,25 +140,6 @@ class NumberProvider(ResourceProvider):
     # inputs that exist only in the program (echoed into outputs so diff can see them)
     program_only_inputs: ClassVar[tuple[str, ...]] = ("adopt_existing",)
     carried_outputs: ClassVar[tuple[str, ...]] = ()
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}  # never pickle configuration: it may hold the API key
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        return None
-
-    # ------------------------------------------------------------------ configuration
-
-    def configure(self, req: ConfigureRequest) -> None:
-        """Keep the stack config; the client is built on first use, in this process."""
-        self._config = {
-            CONFIG_API_KEY: req.config.get(CONFIG_API_KEY),
-            CONFIG_BASE_URL: req.config.get(CONFIG_BASE_URL),
-        }
-
-    def session(self) -> Session:
-        """The process-wide client and number directory for this provider's credentials."""
-        return session_for(resolve_credentials(getattr(self, "_config", None)))
 
     # ------------------------------------------------------------------ check / diff
 

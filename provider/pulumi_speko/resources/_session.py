@@ -14,9 +14,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from pulumi_speko.credentials import Credentials
+from pulumi.dynamic import ConfigureRequest, ResourceProvider
+
+from pulumi_speko.credentials import CONFIG_KEYS, Credentials, resolve_credentials
 
 if TYPE_CHECKING:
     from pulumi_speko.api import Client
@@ -101,13 +103,13 @@ class Session:
     directory: NumberDirectory
 
 
-_sessions: dict[tuple[str, str], Session] = {}
+_sessions: dict[tuple[str, str, float], Session] = {}
 _sessions_lock = threading.Lock()
 
 
-def _session_key(credentials: Credentials) -> tuple[str, str]:
+def _session_key(credentials: Credentials) -> tuple[str, str, float]:
     digest = hashlib.sha256(credentials.api_key.encode()).hexdigest()
-    return credentials.base_url, digest
+    return credentials.base_url, digest, credentials.timeout
 
 
 def session_for(credentials: Credentials) -> Session:
@@ -118,7 +120,7 @@ def session_for(credentials: Credentials) -> Session:
         if session is None:
             from pulumi_speko.api import Client  # deferred: keeps program imports light
 
-            client = Client(credentials.api_key, credentials.base_url)
+            client = Client(credentials.api_key, credentials.base_url, timeout=credentials.timeout)
             session = Session(client, NumberDirectory(client.list_phone_numbers))
             _sessions[key] = session
         return session
@@ -131,6 +133,28 @@ def use_client(credentials: Credentials, client: Client) -> Session:
     with _sessions_lock:
         _sessions[_session_key(credentials)] = session
     return session
+
+
+class ConfiguredProvider(ResourceProvider):
+    """Base of the providers: reads stack config in ``configure()``, pickles empty.
+
+    The engine pickles the provider object into every resource's state; ``__getstate__``
+    keeps whatever ``configure()`` stored (the key among it) out of that pickle.
+    """
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        return None
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Keep the stack config; the client is built on first use, in this process."""
+        self._config = {key: req.config.get(key) for key in CONFIG_KEYS}
+
+    def session(self) -> Session:
+        """The process-wide client and number directory for this provider's config."""
+        return session_for(resolve_credentials(getattr(self, "_config", None)))
 
 
 def close_all_sessions() -> None:

@@ -17,11 +17,9 @@ import pulumi.dynamic
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
@@ -31,7 +29,6 @@ from pulumi_speko.api.models import (
     VerificationSubmission,
     VerificationSubmit,
 )
-from pulumi_speko.credentials import CONFIG_API_KEY, CONFIG_BASE_URL, resolve_credentials
 from pulumi_speko.resources._declare import arg, resource_props
 from pulumi_speko.resources._errors import operator_errors
 from pulumi_speko.resources._numbers import first_per_property
@@ -44,7 +41,7 @@ from pulumi_speko.resources._props import (
     unknown_property_failures,
     user_props,
 )
-from pulumi_speko.resources._session import Session, session_for
+from pulumi_speko.resources._session import ConfiguredProvider
 
 TYPE_TOKEN = "pulumi-python:dynamic/speko:BusinessVerification"
 SUBMIT_ATTEMPTS = 3
@@ -186,25 +183,8 @@ def _implied_inputs(submission: VerificationSubmission) -> dict[str, Any]:
     return inputs
 
 
-class BusinessVerificationProvider(ResourceProvider):
+class BusinessVerificationProvider(ConfiguredProvider):
     """Dynamic provider of the verification submission (module path kept stable)."""
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}  # never pickle configuration: it may hold the API key
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        return None
-
-    def configure(self, req: ConfigureRequest) -> None:
-        """Keep the stack config; the client is built on first use, in this process."""
-        self._config = {
-            CONFIG_API_KEY: req.config.get(CONFIG_API_KEY),
-            CONFIG_BASE_URL: req.config.get(CONFIG_BASE_URL),
-        }
-
-    def session(self) -> Session:
-        """The process-wide client for this provider's credentials."""
-        return session_for(resolve_credentials(getattr(self, "_config", None)))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate the profile, the representative and the attestation before any call."""

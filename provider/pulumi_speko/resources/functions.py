@@ -11,12 +11,12 @@ from pulumi.runtime import get_config
 
 from pulumi_speko.api import Client
 from pulumi_speko.api.models import AvailablePhoneNumber, PhoneNumber, VerificationOverview
-from pulumi_speko.credentials import CONFIG_API_KEY, CONFIG_BASE_URL, resolve_credentials
+from pulumi_speko.credentials import CONFIG_KEYS, resolve_credentials
 from pulumi_speko.resources._session import session_for
 
 
 def _client() -> Client:
-    config = {key: get_config(key) for key in (CONFIG_API_KEY, CONFIG_BASE_URL)}
+    config = {key: get_config(key) for key in CONFIG_KEYS}
     return session_for(resolve_credentials(config)).client
 
 

@@ -173,3 +173,9 @@ PROPERTY_DOCS: dict[str, str] = {
 def property_doc(owner: str, name: str) -> str | None:
     """The description of ``name`` in ``owner`` (a resource, type or function name)."""
     return PROPERTY_DOCS.get(f"{owner}.{name}", PROPERTY_DOCS.get(name))
+
+
+TIMEOUT_DESCRIPTION = (
+    "Seconds the provider waits for each API request (connect, send, answer) before "
+    "treating it as failed; retries of idempotent calls each get the full timeout."
+)

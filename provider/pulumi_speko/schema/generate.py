@@ -359,6 +359,12 @@ def config_variables() -> dict[str, Any]:
             "description": _docs.BASE_URL_DESCRIPTION,
             "defaultInfo": {"environment": [credentials.ENV_BASE_URL]},
         },
+        _config_name(credentials.CONFIG_TIMEOUT): {
+            "type": "number",
+            "default": credentials.DEFAULT_TIMEOUT_SECONDS,
+            "description": _docs.TIMEOUT_DESCRIPTION,
+            "defaultInfo": {"environment": [credentials.ENV_TIMEOUT]},
+        },
     }
 
 
