@@ -7,7 +7,7 @@ client, models and sandbox load only when a program or the provider host uses th
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi_speko._version import __version__
 
@@ -28,6 +28,38 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = ["__version__", *_EXPORTS]
+
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first use
+    from pulumi_speko.resources.business_verification import (
+        AddressArgs as AddressArgs,
+    )
+    from pulumi_speko.resources.business_verification import (
+        AuthorizedRepresentativeArgs as AuthorizedRepresentativeArgs,
+    )
+    from pulumi_speko.resources.business_verification import (
+        BusinessProfileArgs as BusinessProfileArgs,
+    )
+    from pulumi_speko.resources.business_verification import (
+        BusinessVerification as BusinessVerification,
+    )
+    from pulumi_speko.resources.business_verification import (
+        BusinessVerificationArgs as BusinessVerificationArgs,
+    )
+    from pulumi_speko.resources.functions import (
+        get_available_phone_numbers as get_available_phone_numbers,
+    )
+    from pulumi_speko.resources.functions import (
+        get_business_verification as get_business_verification,
+    )
+    from pulumi_speko.resources.functions import get_phone_numbers as get_phone_numbers
+    from pulumi_speko.resources.phone_number import PhoneNumber as PhoneNumber
+    from pulumi_speko.resources.phone_number import PhoneNumberArgs as PhoneNumberArgs
+    from pulumi_speko.resources.sip_trunk_phone_number import (
+        SipTrunkPhoneNumber as SipTrunkPhoneNumber,
+    )
+    from pulumi_speko.resources.sip_trunk_phone_number import (
+        SipTrunkPhoneNumberArgs as SipTrunkPhoneNumberArgs,
+    )
 
 
 def __getattr__(name: str) -> Any:
