@@ -6,9 +6,9 @@ client, models and sandbox load only when a program or the provider host uses th
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from pulumi_speko._lazy import lazy_getattr
 from pulumi_speko._version import __version__
 
 # public name -> module that defines it
@@ -62,10 +62,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     )
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'pulumi_speko' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _EXPORTS, globals())

@@ -10,25 +10,9 @@ from pulumi_speko.resources.business_verification import BusinessVerificationPro
 from pulumi_speko.resources.phone_number import PhoneNumberProvider
 from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberProvider
 
-PROVIDER = "serialized-provider"
+from .conftest import PROFILE, REPRESENTATIVE
 
-PROFILE = {
-    "legal_name": "Acme Voice LLC",
-    "display_name": "Acme",
-    "entity_type": "llc",
-    "country": "US",
-    "website": "https://acme.example",
-    "address": {
-        "street": "1 Main St",
-        "city": "San Francisco",
-        "state": "CA",
-        "postal_code": "94105",
-        "country": "US",
-    },
-    "use_case": "customer support",
-    "expected_usage": "200 calls a day",
-}
-REPRESENTATIVE = {"name": "Ada Ops", "title": "CTO", "email": "ada@acme.example"}
+PROVIDER = "serialized-provider"
 
 
 @pytest.fixture(autouse=True)

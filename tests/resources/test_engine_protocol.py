@@ -247,7 +247,7 @@ def test_a_purchase_past_the_configured_timeout_is_settled_not_doubled(
         file_verification(engine)
         e164 = client.search_available_phone_numbers(area_code="212", limit=1)[0].e164
         sandbox.control.add_fault(
-            "POST", "/v1/phone-numbers", action="latency", latency_seconds=20.0, times=1
+            "POST", "/v1/phone-numbers", action="latency", latency_seconds=12.0, times=1
         )
         number_id, _ = engine.create(PHONE, "slow", engine.checked(PHONE, "slow", {"e164": e164}))
     assert [n["id"] for n in sandbox.control.list_numbers(DEMO_ORG)] == [number_id]

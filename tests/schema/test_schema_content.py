@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
+import inspect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -136,7 +137,12 @@ def test_every_args_field_is_an_input_property(schema: dict[str, Any], module: M
 @pytest.mark.parametrize("module", RESOURCE_MODULES, ids=_name)
 def test_every_declared_output_is_a_property(schema: dict[str, Any], module: ModuleType) -> None:
     resource_class = getattr(module, _name(module))
-    declared = set(resource_class.__annotations__)
+    declared = {
+        name
+        for klass in resource_class.__mro__
+        if klass.__module__.startswith("pulumi_speko.")
+        for name in inspect.get_annotations(klass)
+    }
     properties = set(_resource(schema, module)["properties"])
     assert set(module.OUTPUT_NAMES) <= properties
     assert declared | set(module.INPUT_NAMES) == properties

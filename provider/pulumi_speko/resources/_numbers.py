@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+import pulumi
+import pulumi.dynamic
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -350,3 +352,32 @@ class NumberProvider(ConfiguredProvider):
                 f"{held.id}; set adopt_existing=True to manage it with this resource)"
             )
         return f"create {self.kind}: {error} (another organization holds {e164})"
+
+
+class NumberResource(pulumi.dynamic.Resource):
+    """The outputs both number resources declare: routing, and every field of the
+    platform's PhoneNumber (the resource id is the platform's number id)."""
+
+    e164: pulumi.Output[str]
+    direction: pulumi.Output[str]
+    agent_id: pulumi.Output[str | None]
+    label: pulumi.Output[str | None]
+    dispatch_metadata_template: pulumi.Output[dict[str, Any] | None]
+    adopt_existing: pulumi.Output[bool]
+    organization_id: pulumi.Output[str]
+    source: pulumi.Output[str]
+    provider_resource_id: pulumi.Output[str | None]
+    telnyx_phone_number_id: pulumi.Output[str | None]
+    sip_trunk_id: pulumi.Output[str | None]
+    sip_connection_installation_id: pulumi.Output[str | None]
+    sip_provider_name: pulumi.Output[str | None]
+    sms10dlc_profile_id: pulumi.Output[str | None]
+    sms_campaign_id: pulumi.Output[str | None]
+    sms_assignment_status: pulumi.Output[str | None]
+    sms_assignment_updated_at: pulumi.Output[str | None]
+    setup_status: pulumi.Output[dict[str, Any]]
+    next_charge_at: pulumi.Output[str | None]
+    last_charged_at: pulumi.Output[str | None]
+    suspended_at: pulumi.Output[str | None]
+    created_at: pulumi.Output[str]
+    updated_at: pulumi.Output[str]

@@ -27,7 +27,7 @@ from pulumi_speko.api.models import (
 )
 from pulumi_speko.resources._declare import arg, get_options, resource_props
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
-from pulumi_speko.resources._numbers import NumberProvider, differs, wire_payload
+from pulumi_speko.resources._numbers import NumberProvider, NumberResource, differs, wire_payload
 from pulumi_speko.resources._props import contains_unknown, is_unknown, model_failures, type_failure
 
 TYPE_TOKEN = "pulumi-python:dynamic/speko:PhoneNumber"
@@ -287,7 +287,7 @@ def _costs(offer: AvailablePhoneNumber | None) -> dict[str, float]:
     return {"upfront_cost_usd": offer.upfront_cost_usd, "monthly_cost_usd": offer.monthly_cost_usd}
 
 
-class PhoneNumber(pulumi.dynamic.Resource, module="speko", name="PhoneNumber"):
+class PhoneNumber(NumberResource, module="speko", name="PhoneNumber"):
     """A managed phone number bought from the platform (type token
     ``pulumi-python:dynamic/speko:PhoneNumber``).
 
@@ -296,33 +296,10 @@ class PhoneNumber(pulumi.dynamic.Resource, module="speko", name="PhoneNumber"):
     resource releases the number for good: protect numbers you cannot lose.
     """
 
-    e164: pulumi.Output[str]
     area_code: pulumi.Output[str | None]
     locality: pulumi.Output[str | None]
-    direction: pulumi.Output[str]
-    agent_id: pulumi.Output[str | None]
-    label: pulumi.Output[str | None]
-    dispatch_metadata_template: pulumi.Output[dict[str, Any] | None]
-    adopt_existing: pulumi.Output[bool]
     max_upfront_cost_usd: pulumi.Output[float | None]
     max_monthly_cost_usd: pulumi.Output[float | None]
-    organization_id: pulumi.Output[str]
-    source: pulumi.Output[str]
-    provider_resource_id: pulumi.Output[str | None]
-    telnyx_phone_number_id: pulumi.Output[str | None]
-    sip_trunk_id: pulumi.Output[str | None]
-    sip_connection_installation_id: pulumi.Output[str | None]
-    sip_provider_name: pulumi.Output[str | None]
-    sms10dlc_profile_id: pulumi.Output[str | None]
-    sms_campaign_id: pulumi.Output[str | None]
-    sms_assignment_status: pulumi.Output[str | None]
-    sms_assignment_updated_at: pulumi.Output[str | None]
-    setup_status: pulumi.Output[dict[str, Any]]
-    next_charge_at: pulumi.Output[str | None]
-    last_charged_at: pulumi.Output[str | None]
-    suspended_at: pulumi.Output[str | None]
-    created_at: pulumi.Output[str]
-    updated_at: pulumi.Output[str]
     upfront_cost_usd: pulumi.Output[float | None]
     monthly_cost_usd: pulumi.Output[float | None]
 

@@ -18,7 +18,13 @@ from pulumi_speko.api.models import PhoneNumber as WirePhoneNumber
 from pulumi_speko.api.models import PhoneNumberImport
 from pulumi_speko.resources._declare import arg, get_options, resource_props
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
-from pulumi_speko.resources._numbers import ROUTING_FIELDS, NumberProvider, differs, wire_payload
+from pulumi_speko.resources._numbers import (
+    ROUTING_FIELDS,
+    NumberProvider,
+    NumberResource,
+    differs,
+    wire_payload,
+)
 from pulumi_speko.resources._props import model_failures
 from pulumi_speko.resources.phone_number import ROUTING_DOCS
 
@@ -147,7 +153,7 @@ class SipTrunkPhoneNumberProvider(NumberProvider):
         return self.create_or_adopt(e164, inputs, import_number)
 
 
-class SipTrunkPhoneNumber(pulumi.dynamic.Resource, module="speko", name="SipTrunkPhoneNumber"):
+class SipTrunkPhoneNumber(NumberResource, module="speko", name="SipTrunkPhoneNumber"):
     """A number on the customer's own SIP trunk, imported into the platform (type token
     ``pulumi-python:dynamic/speko:SipTrunkPhoneNumber``).
 
@@ -155,30 +161,6 @@ class SipTrunkPhoneNumber(pulumi.dynamic.Resource, module="speko", name="SipTrun
     the platform holds one live number per E.164). Destroying it removes the number from
     the platform, not from the trunk.
     """
-
-    e164: pulumi.Output[str]
-    sip_connection_installation_id: pulumi.Output[str | None]
-    sip_trunk_id: pulumi.Output[str | None]
-    sip_provider_name: pulumi.Output[str | None]
-    direction: pulumi.Output[str]
-    agent_id: pulumi.Output[str | None]
-    label: pulumi.Output[str | None]
-    dispatch_metadata_template: pulumi.Output[dict[str, Any] | None]
-    adopt_existing: pulumi.Output[bool]
-    organization_id: pulumi.Output[str]
-    source: pulumi.Output[str]
-    provider_resource_id: pulumi.Output[str | None]
-    telnyx_phone_number_id: pulumi.Output[str | None]
-    sms10dlc_profile_id: pulumi.Output[str | None]
-    sms_campaign_id: pulumi.Output[str | None]
-    sms_assignment_status: pulumi.Output[str | None]
-    sms_assignment_updated_at: pulumi.Output[str | None]
-    setup_status: pulumi.Output[dict[str, Any]]
-    next_charge_at: pulumi.Output[str | None]
-    last_charged_at: pulumi.Output[str | None]
-    suspended_at: pulumi.Output[str | None]
-    created_at: pulumi.Output[str]
-    updated_at: pulumi.Output[str]
 
     def __init__(
         self,
