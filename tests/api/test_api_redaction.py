@@ -117,6 +117,14 @@ def test_a_key_echoed_in_a_success_body_is_not_returned(client: Client, fake_api
     assert number.label == "bought with [REDACTED]"
 
 
+def test_a_very_short_key_does_not_corrupt_response_values() -> None:
+    body = phone_number_body() | {"source": "sip_trunk", "label": "k"}
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=body))
+    with Client("k", "https://api.example", transport=transport) as short_key_client:
+        number = short_key_client.get_phone_number("pn_123")
+    assert (number.source, number.label) == ("sip_trunk", "k")
+
+
 def test_the_key_is_never_logged(
     make_client: Callable[..., Client], fake_api: FakeApi, caplog: pytest.LogCaptureFixture
 ) -> None:

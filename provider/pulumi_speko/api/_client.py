@@ -48,6 +48,9 @@ DEFAULT_TIMEOUT = 30.0
 USER_AGENT = f"pulumi-speko/{__version__}"
 REQUEST_ID_HEADER = "X-Request-Id"
 REDACTED = "[REDACTED]"
+# Response data is scrubbed of the key only when the key is at least this long: real keys
+# are, and a shorter one would corrupt values it happens to be part of.
+MIN_REDACTED_DATA_KEY_LENGTH = 8
 PHONE_NUMBERS_PATH = "/v1/phone-numbers"
 VERIFICATION_PATH = "/v1/phone-numbers/kyb"
 
@@ -387,6 +390,8 @@ class Client:
         return text.replace(self._api_key, REDACTED)
 
     def _redact_json(self, data: Any) -> Any:
+        if len(self._api_key) < MIN_REDACTED_DATA_KEY_LENGTH:
+            return data  # a key this short would match ordinary values ("k" in "sip_trunk")
         if isinstance(data, str):
             return self._redact(data)
         if isinstance(data, list):
