@@ -326,6 +326,22 @@ def test_no_key_exits_1_with_the_credentials_line(
     assert captured.err == f"pulumi-speko drift: error: {MissingCredentialsError()}\n"
 
 
+def test_a_bad_timeout_exits_1_with_one_line(
+    export_path: Path,
+    sandbox: RunningSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SPEKO_API_KEY", DEMO_API_KEY)
+    monkeypatch.setenv("SPEKO_TIMEOUT", "soon")
+    sandbox.control.clear_request_log()
+    assert main(["drift", str(export_path), "--base-url", sandbox.base_url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("pulumi-speko drift: error: speko:timeout / SPEKO_TIMEOUT must be")
+    assert err.count("\n") == 1 and DEMO_API_KEY not in err
+    assert sandbox.control.request_log() == []
+
+
 def test_an_unreadable_export_exits_1_before_any_call(
     tmp_path: Path, sandbox: RunningSandbox, drift: Drift
 ) -> None:

@@ -12,7 +12,11 @@ import sys
 from pathlib import Path
 
 from pulumi_speko.audit.report import FORMATS, build_report, render
-from pulumi_speko.audit.stack_export import StackExportError, load_stack_export
+from pulumi_speko.audit.stack_export import (
+    StackExportError,
+    add_stack_export_argument,
+    load_stack_export,
+)
 
 __all__ = ["add_arguments", "run"]
 
@@ -21,11 +25,7 @@ _PROG = "pulumi-speko audit"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the positional export path, ``--format`` and ``--output``."""
-    parser.add_argument(
-        "stack_export",
-        metavar="STACK_EXPORT.json",
-        help="the output of `pulumi stack export` ('-' reads standard input)",
-    )
+    add_stack_export_argument(parser)
     parser.add_argument(
         "--format",
         choices=sorted(FORMATS),

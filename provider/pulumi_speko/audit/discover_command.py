@@ -17,11 +17,12 @@ from typing import Final
 from pulumi_speko.audit.drift_command import (
     EXIT_ERROR,
     EXIT_OK,
-    CliConfigError,
     add_api_arguments,
     api_error_line,
+    cli_client,
     cli_credentials,
 )
+from pulumi_speko.audit.stack_export import add_stack_export_argument
 
 __all__ = ["add_arguments", "run"]
 
@@ -30,12 +31,8 @@ _PROG: Final = "pulumi-speko discover"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the optional export path, ``--format`` and ``--base-url``."""
-    parser.add_argument(
-        "stack_export",
-        metavar="STACK_EXPORT.json",
-        nargs="?",
-        help="the output of `pulumi stack export` ('-' reads standard input); without it "
-        "every number of the organization is listed",
+    add_stack_export_argument(
+        parser, optional="without it every number of the organization is listed"
     )
     parser.add_argument(
         "--format",
@@ -48,16 +45,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List the unmanaged numbers and print how to adopt them; returns the exit status."""
-    from pulumi_speko.api import Client, SpekoError
+    from pulumi_speko.api import SpekoError
     from pulumi_speko.audit.discover import discover, render
     from pulumi_speko.audit.stack_export import StackExportError, load_stack_export
-    from pulumi_speko.credentials import MissingCredentialsError
+    from pulumi_speko.credentials import ConfigError
 
     try:
         export = load_stack_export(args.stack_export) if args.stack_export else None
         credentials = cli_credentials(args.base_url)
-        client = Client(credentials.api_key, credentials.base_url)
-    except (StackExportError, MissingCredentialsError, CliConfigError, ValueError) as error:
+        client = cli_client(credentials)
+    except (StackExportError, ConfigError, ValueError) as error:
         return _fail(str(error))
     with client:
         try:

@@ -23,16 +23,18 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
+from pulumi_speko.audit.stack_export import add_stack_export_argument
 from pulumi_speko.credentials import (
     CONFIG_API_KEY,
     CONFIG_KEYS,
     ENV_API_KEY,
+    ConfigError,
     Credentials,
     resolve_credentials,
 )
 
 if TYPE_CHECKING:
-    from pulumi_speko.api import SpekoError
+    from pulumi_speko.api import Client, SpekoError
 
 __all__ = [
     "EXIT_DRIFT",
@@ -54,7 +56,7 @@ PULUMI_CONFIG_ENV: Final = "PULUMI_CONFIG"
 _PROG: Final = "pulumi-speko drift"
 
 
-class CliConfigError(Exception):
+class CliConfigError(ConfigError):
     """``PULUMI_CONFIG`` is set but unusable; the message never holds its content."""
 
 
@@ -70,11 +72,7 @@ def add_api_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the positional export path, ``--format`` and ``--base-url``."""
-    parser.add_argument(
-        "stack_export",
-        metavar="STACK_EXPORT.json",
-        help="the output of `pulumi stack export` ('-' reads standard input)",
-    )
+    add_stack_export_argument(parser)
     parser.add_argument(
         "--format",
         choices=("text", "json"),
@@ -87,7 +85,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def cli_credentials(base_url: str | None, environ: Mapping[str, str] | None = None) -> Credentials:
     """The provider's credential rule for a process without stack config.
 
-    Raises :class:`~pulumi_speko.credentials.MissingCredentialsError` without a key and
+    Raises :class:`~pulumi_speko.credentials.MissingCredentialsError` without a key,
+    :class:`~pulumi_speko.credentials.ConfigError` for a bad timeout, and
     :class:`CliConfigError` when ``PULUMI_CONFIG`` is not a JSON object.
     """
     environ = os.environ if environ is None else environ
@@ -95,6 +94,13 @@ def cli_credentials(base_url: str | None, environ: Mapping[str, str] | None = No
     if base_url and base_url.strip():
         return dataclasses.replace(credentials, base_url=base_url.strip().rstrip("/"))
     return credentials
+
+
+def cli_client(credentials: Credentials) -> Client:
+    """The API client of ``credentials``, with their timeout."""
+    from pulumi_speko.api import Client
+
+    return Client(credentials.api_key, credentials.base_url, timeout=credentials.timeout)
 
 
 def _pulumi_config(environ: Mapping[str, str]) -> dict[str, str | None]:
@@ -125,20 +131,19 @@ def api_error_line(action: str, base_url: str, error: SpekoError) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Compare the export named by ``args`` with the live API; returns the exit status."""
-    from pulumi_speko.api import Client, SpekoError
+    from pulumi_speko.api import SpekoError
     from pulumi_speko.audit.drift import compare, render
     from pulumi_speko.audit.stack_export import (
         BUSINESS_VERIFICATION_TYPE,
         StackExportError,
         load_stack_export,
     )
-    from pulumi_speko.credentials import MissingCredentialsError
 
     try:
         export = load_stack_export(args.stack_export)
         credentials = cli_credentials(args.base_url)
-        client = Client(credentials.api_key, credentials.base_url)
-    except (StackExportError, MissingCredentialsError, CliConfigError, ValueError) as error:
+        client = cli_client(credentials)
+    except (StackExportError, ConfigError, ValueError) as error:
         return _fail(str(error))
     needs_verification = any(
         r.type == BUSINESS_VERIFICATION_TYPE and not r.external for r in export.speko_resources()

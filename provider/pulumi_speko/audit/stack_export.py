@@ -16,6 +16,7 @@ each speko resource with its type, name, URN, id, inputs, outputs and ``protect`
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Mapping
@@ -189,6 +190,18 @@ def urn_project(urn: str) -> str | None:
 
 
 # --- parsing -----------------------------------------------------------------------------
+
+
+def add_stack_export_argument(parser: argparse.ArgumentParser, *, optional: str = "") -> None:
+    """Declare the ``STACK_EXPORT.json`` positional of the commands that read one;
+    ``optional`` explains what the command does without it (and makes it optional)."""
+    help_text = "the output of `pulumi stack export` ('-' reads standard input)"
+    parser.add_argument(
+        "stack_export",
+        metavar="STACK_EXPORT.json",
+        nargs="?" if optional else None,
+        help=f"{help_text}; {optional}" if optional else help_text,
+    )
 
 
 def load_stack_export(path: str | Path) -> StackExport:
