@@ -34,7 +34,7 @@ from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
 from pulumi_speko.resources._props import (
     PROVIDER_KEY,
     contains_unknown,
-    is_unknown,
+    first_per_property,
     number_outputs,
     same_value,
     type_failure,
@@ -107,25 +107,10 @@ def inbound_route_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
     return []
 
 
-def first_per_property(failures: list[CheckFailure]) -> list[CheckFailure]:
-    """One failure per property path (the first, most specific one)."""
-    seen: set[str] = set()
-    kept = []
-    for failure in failures:
-        if failure.property not in seen:
-            seen.add(failure.property)
-            kept.append(failure)
-    return kept
-
-
 def differs(olds: Mapping[str, Any], news: Mapping[str, Any], name: str) -> bool:
     """Whether a property changes (an unknown new value counts as a change)."""
     new_value = news.get(name)
-    return (
-        is_unknown(new_value)
-        or contains_unknown(new_value)
-        or not same_value(olds.get(name), new_value)
-    )
+    return contains_unknown(new_value) or not same_value(olds.get(name), new_value)
 
 
 def routing_update(olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:

@@ -122,6 +122,17 @@ def _translate_wire_names(message: str) -> str:
     return message
 
 
+def first_per_property(failures: list[CheckFailure]) -> list[CheckFailure]:
+    """One failure per property path (the first, most specific one)."""
+    seen: set[str] = set()
+    kept = []
+    for failure in failures:
+        if failure.property not in seen:
+            seen.add(failure.property)
+            kept.append(failure)
+    return kept
+
+
 def type_failure(
     name: str, value: Any, expected: type | tuple[type, ...], what: str
 ) -> list[CheckFailure]:

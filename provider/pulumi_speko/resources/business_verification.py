@@ -31,9 +31,10 @@ from pulumi_speko.api.models import (
 )
 from pulumi_speko.resources._declare import arg, resource_props
 from pulumi_speko.resources._errors import operator_errors
-from pulumi_speko.resources._numbers import first_per_property
+from pulumi_speko.resources._numbers import PLACEHOLDERS
 from pulumi_speko.resources._props import (
     PROVIDER_KEY,
+    first_per_property,
     is_unknown,
     model_failures,
     same_value,
@@ -53,7 +54,7 @@ DESTROY_NOTICE = (
 _LEAF_PLACEHOLDERS = {
     "website": "https://placeholder.example",
     "email": "unknown@placeholder.example",
-    "phone": "+12025550100",
+    "phone": PLACEHOLDERS["e164"],
 }
 
 

@@ -27,7 +27,13 @@ from pulumi_speko.api.models import (
 )
 from pulumi_speko.resources._declare import arg, get_options, resource_props
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
-from pulumi_speko.resources._numbers import NumberProvider, NumberResource, differs, wire_payload
+from pulumi_speko.resources._numbers import (
+    PLACEHOLDERS,
+    NumberProvider,
+    NumberResource,
+    differs,
+    wire_payload,
+)
 from pulumi_speko.resources._props import contains_unknown, is_unknown, model_failures, type_failure
 
 TYPE_TOKEN = "pulumi-python:dynamic/speko:PhoneNumber"
@@ -161,7 +167,7 @@ class PhoneNumberProvider(NumberProvider):
         payload, placeheld = wire_payload(
             news, ("e164", "direction", "agent_id", "label", "dispatch_metadata_template")
         )
-        payload.setdefault("e164", "+12025550100")  # area_code mode: the number comes later
+        payload.setdefault("e164", PLACEHOLDERS["e164"])  # area_code mode: the number comes later
         failures += model_failures(
             PhoneNumberCreate, payload, model_level_property="direction", skip=placeheld
         )

@@ -19,6 +19,7 @@ from pulumi_speko.api.models import PhoneNumberImport
 from pulumi_speko.resources._declare import arg, get_options, resource_props
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
 from pulumi_speko.resources._numbers import (
+    PLACEHOLDERS,
     ROUTING_FIELDS,
     NumberProvider,
     NumberResource,
@@ -105,8 +106,8 @@ class SipTrunkPhoneNumberProvider(NumberProvider):
             failures.append(CheckFailure("e164", "give the number to import, in E.164"))
         failures += _sip_identifier_failures(news)
         payload, placeheld = wire_payload(news, ("e164", *SIP_FIELDS, *ROUTING_FIELDS))
-        payload.setdefault("e164", "+12025550100")
-        payload.setdefault("sip_connection_installation_id", "unknown")
+        for required in ("e164", "sip_connection_installation_id"):  # their own checks ran
+            payload.setdefault(required, PLACEHOLDERS[required])
         return failures + model_failures(
             PhoneNumberImport, payload, model_level_property="direction", skip=placeheld
         )
