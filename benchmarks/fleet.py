@@ -6,8 +6,11 @@ the Pulumi engine drives the SDK's provider host (``python -m pulumi.dynamic``) 
 gRPC from ``--threads`` threads: create, refresh, a no-op diff, an update of every
 number's routing, delete. The same work is done with the bare ``pulumi_speko.api.Client``
 from as many threads as the baseline (refresh: one GET per number, what a naive provider
-does). It prints the table, the size of the serialized provider and of one resource's
-state, the import time of ``pulumi_speko`` over ``pulumi``, and the issue's targets.
+does), and by the SDK floor: the thinnest dynamic provider (``fleetlib.thin_provider``,
+one bare client call per operation) in the same host, which shows what the host costs
+any dynamic provider and so what part of the provider's time is its own. It prints the
+table, the size of the serialized provider and of one resource's state, the import time
+of ``pulumi_speko`` over ``pulumi``, and the issue's targets.
 
 The sandbox runs in its own process (``pulumi-speko sandbox``) on loopback, so it does
 not share a GIL with the client being measured. Everything it starts, it stops.
@@ -32,7 +35,14 @@ from fleetlib.floor import grpc_round_trip
 from fleetlib.imports import ImportTimes, measure_imports
 from fleetlib.sandbox_process import SandboxEndpoint, sandbox_process
 from fleetlib.sizes import provider_sizes, state_size
-from fleetlib.workloads import BaselineTier, Fleet, ProviderTier, TierRun, ensure_no_numbers
+from fleetlib.workloads import (
+    BaselineTier,
+    Fleet,
+    ProviderTier,
+    TierRun,
+    ensure_no_numbers,
+    floor_tier,
+)
 
 DEFAULT_COUNT: Final = 200
 DEFAULT_THREADS: Final = 4  # the provider host serves the engine from four threads
@@ -43,15 +53,21 @@ LATENCY_PATH_PATTERN: Final = "/v1/*"
 
 @dataclass
 class FleetResult:
-    """Every run of both tiers for one fleet size and thread count."""
+    """Every run of every tier (``report.TIERS``) for one fleet size and thread count."""
 
     fleet: Fleet
-    provider_runs: list[TierRun] = field(default_factory=list)
-    baseline_runs: list[TierRun] = field(default_factory=list)
+    runs: dict[str, list[TierRun]] = field(
+        default_factory=lambda: {tier: [] for tier in report.TIERS}
+    )
+
+    @property
+    def provider_runs(self) -> list[TierRun]:
+        """The real provider's runs."""
+        return self.runs[report.PROVIDER]
 
     def rows(self) -> list[report.Row]:
         """The table's rows."""
-        return report.summarize(self.provider_runs, self.baseline_runs, self.fleet.count)
+        return report.summarize(self.runs, self.fleet.count)
 
     def host_start_median(self) -> float:
         """Median seconds to start a provider host and load the provider."""
@@ -127,19 +143,24 @@ def sandbox(in_process: bool) -> Iterator[SandboxEndpoint]:
 def run_fleet(
     endpoint: SandboxEndpoint, fleet: Fleet, *, repeat: int, latency_ms: float, driver: str
 ) -> FleetResult:
-    """Both tiers ``repeat`` times, alternating which goes first, on a reset sandbox."""
+    """Every tier ``repeat`` times, rotating which goes first, on a reset sandbox."""
     result = FleetResult(fleet)
     for attempt in range(repeat):
-        tiers = ("baseline", "provider") if attempt % 2 == 0 else ("provider", "baseline")
-        for tier in tiers:
+        shift = attempt % len(report.TIERS)
+        for tier in report.TIERS[shift:] + report.TIERS[:shift]:
             _progress(f"{fleet.threads} thread(s), run {attempt + 1}/{repeat}: {tier}")
             _reset(endpoint, latency_ms)
-            if tier == "provider":
-                result.provider_runs.append(ProviderTier(endpoint, fleet, driver).run())
-            else:
-                result.baseline_runs.append(BaselineTier(endpoint, fleet).run())
+            result.runs[tier].append(_run_tier(tier, endpoint, fleet, driver))
             ensure_no_numbers(endpoint.control)
     return result
+
+
+def _run_tier(tier: str, endpoint: SandboxEndpoint, fleet: Fleet, driver: str) -> TierRun:
+    if tier == report.PROVIDER:
+        return ProviderTier(endpoint, fleet, driver).run()
+    if tier == report.FLOOR:
+        return floor_tier(endpoint, fleet, driver).run()
+    return BaselineTier(endpoint, fleet).run()
 
 
 def _reset(endpoint: SandboxEndpoint, latency_ms: float) -> None:

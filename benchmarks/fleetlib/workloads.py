@@ -1,6 +1,8 @@
 """The fleet's lifecycle, driven through the provider host and with the bare client.
 
-Both tiers do the same work against the same sandbox: import N SIP-trunk numbers,
+Three tiers do the same work against the same sandbox: the real provider and the SDK's
+floor (:mod:`fleetlib.thin_provider`, one bare client call per operation) each in the
+SDK's provider host, and the bare client on its own. They import N SIP-trunk numbers,
 read them all, change the routing of each, release them all. Each operation is timed
 on the wall clock with ``threads`` concurrent callers (the engine calls the provider host
 from four threads) and its API requests are counted from the sandbox's request log.
@@ -13,6 +15,7 @@ window and reported on its own: it is a per-command cost, not a per-resource one
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections import Counter
@@ -23,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
+from pulumi.dynamic import ResourceProvider
 from pulumi_speko.api import Client, PhoneNumberImport, PhoneNumberUpdate
 from pulumi_speko.resources.sip_trunk_phone_number import (
     TYPE_TOKEN,
@@ -34,6 +38,7 @@ from pulumi_speko.testing.engine import EngineHost, serialize_provider
 from fleetlib import connections
 from fleetlib.drivers import DRIVERS, Bag, Checked, Driver, Pending
 from fleetlib.sandbox_process import SandboxEndpoint
+from fleetlib.thin_provider import HOST_PYTHONPATH, ThinSipTrunkProvider
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
@@ -164,14 +169,28 @@ class Managed:
 
 
 class ProviderTier:
-    """The fleet through the SDK's provider host (``python -m pulumi.dynamic``)."""
+    """The fleet through the SDK's provider host (``python -m pulumi.dynamic``).
 
-    def __init__(self, endpoint: SandboxEndpoint, fleet: Fleet, driver: str = "wire") -> None:
+    ``provider`` is the real :class:`SipTrunkPhoneNumberProvider` unless given (the
+    floor tier gives the thin one); ``host_pythonpath`` is prepended to the host's
+    ``PYTHONPATH`` so that it can import a provider that is not installed.
+    """
+
+    def __init__(
+        self,
+        endpoint: SandboxEndpoint,
+        fleet: Fleet,
+        driver: str = "wire",
+        *,
+        provider: ResourceProvider | None = None,
+        host_pythonpath: str | None = None,
+    ) -> None:
         self.base_url = endpoint.base_url
         self.meter = Meter(endpoint)
         self.fleet = fleet
         self.make_driver = DRIVERS[driver]
-        self.provider = serialize_provider(SipTrunkPhoneNumberProvider())
+        self.provider = serialize_provider(provider or SipTrunkPhoneNumberProvider())
+        self.host_env = _pythonpath_env(host_pythonpath)
         self.names = fleet.names()
 
     def program_inputs(self, index: int, version: int) -> Bag:
@@ -255,7 +274,7 @@ class ProviderTier:
     def _command(self, run: TierRun) -> Iterator[Driver]:
         """A fresh provider host, configured, its provider loaded: one Pulumi command."""
         began = time.perf_counter()
-        with EngineHost() as host:
+        with EngineHost(env=self.host_env) as host:
             host.configure(
                 {"speko:apiKey": DEMO_API_KEY, "speko:baseUrl": self.base_url},
                 secret_keys=["speko:apiKey"],
@@ -310,6 +329,20 @@ class ProviderTier:
 
 def _make_call(pending: Pending[Any]) -> Any:
     return pending.call()
+
+
+def floor_tier(endpoint: SandboxEndpoint, fleet: Fleet, driver: str = "wire") -> ProviderTier:
+    """The SDK's floor: :class:`ThinSipTrunkProvider` in the same host as the provider."""
+    return ProviderTier(
+        endpoint, fleet, driver, provider=ThinSipTrunkProvider(), host_pythonpath=HOST_PYTHONPATH
+    )
+
+
+def _pythonpath_env(folder: str | None) -> dict[str, str]:
+    if folder is None:
+        return {}
+    inherited = os.environ.get("PYTHONPATH")
+    return {"PYTHONPATH": os.pathsep.join([folder, inherited] if inherited else [folder])}
 
 
 # ---------------------------------------------------------------------- baseline tier

@@ -5,8 +5,10 @@ Counts only: wall times vary with the machine, so none is asserted.
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 
+import dill
 import pytest
 from fleet import Outcome, parse_args, run
 from fleetlib import connections, report
@@ -43,9 +45,9 @@ def rows_of(outcome: Outcome) -> dict[tuple[str, str], report.Row]:
     return {(row.operation, row.tier): row for row in outcome.results[0].rows()}
 
 
-def test_the_table_has_every_row_of_both_tiers(outcome: Outcome) -> None:
+def test_the_table_has_every_row_of_every_tier(outcome: Outcome) -> None:
     rows = rows_of(outcome)
-    expected = {(op, report.PROVIDER) for op in OPERATIONS}
+    expected = {(op, tier) for op in OPERATIONS for tier in (report.PROVIDER, report.FLOOR)}
     expected |= {(op, report.BASELINE) for op in OPERATIONS if op != DIFF}
     assert set(rows) == expected
     rendered = report.render_table(list(rows.values()))
@@ -64,7 +66,7 @@ def test_the_provider_makes_the_requests_the_design_promises(outcome: Outcome) -
     assert rows[(DELETE, report.PROVIDER)].routes == Counter({f"DELETE {BY_ID}": COUNT})
 
 
-def test_the_baseline_makes_one_request_per_number(outcome: Outcome) -> None:
+def test_the_baseline_and_the_sdk_floor_make_one_request_per_number(outcome: Outcome) -> None:
     rows = rows_of(outcome)
     expected = {
         CREATE: IMPORT,
@@ -73,10 +75,27 @@ def test_the_baseline_makes_one_request_per_number(outcome: Outcome) -> None:
         DELETE: f"DELETE {BY_ID}",
     }
     for operation, route in expected.items():
-        row = rows[(operation, report.BASELINE)]
-        assert row.routes == Counter({route: COUNT})
-        assert row.per_resource == 1.0
-        assert row.ratio == 1.0
+        for tier in (report.BASELINE, report.FLOOR):
+            row = rows[(operation, tier)]
+            assert row.routes == Counter({route: COUNT}), (operation, tier)
+            assert row.per_resource == 1.0
+        assert rows[(operation, report.BASELINE)].ratio == 1.0
+    assert rows[(DIFF, report.FLOOR)].requests == 0
+
+
+def test_the_sdk_floor_runs_its_thin_provider_in_the_host(outcome: Outcome) -> None:
+    floor_run = outcome.results[0].runs[report.FLOOR][0]
+    provider_run = outcome.results[0].provider_runs[0]
+    assert "ThinSipTrunkProvider" in _unpickled_class(floor_run.sample_outputs["__provider"])
+    assert "SipTrunkPhoneNumberProvider" in _unpickled_class(
+        provider_run.sample_outputs["__provider"]
+    )
+    assert floor_run.sample_outputs["label"] == provider_run.sample_outputs["label"]
+    assert DEMO_API_KEY not in repr(floor_run.sample_outputs)
+
+
+def _unpickled_class(serialized: str) -> str:
+    return type(dill.loads(base64.b64decode(serialized))).__name__
 
 
 @pytest.mark.skipif(not connections.available(), reason="no /proc/net/tcp on this system")
@@ -134,19 +153,37 @@ def test_ratios_and_missed_targets_are_computed_from_the_medians() -> None:
         tier({CREATE: 1.0, REFRESH: 0.1, DIFF: 0.1, UPDATE: 2.0, DELETE: 1.0}, 2),
         tier({CREATE: 3.0, REFRESH: 0.1, DIFF: 0.1, UPDATE: 2.0, DELETE: 1.0}, 4),
     ]
+    floor = [tier({CREATE: 1.6, REFRESH: 1.5, DIFF: 0.1, UPDATE: 1.6, DELETE: 1.0}, 10)]
     baseline = [tier({CREATE: 1.0, REFRESH: 1.0, UPDATE: 1.0, DELETE: 1.0}, 10)] * 2
-    rows = report.summarize(provider, baseline, count=10)
+    runs = {report.PROVIDER: provider, report.FLOOR: floor, report.BASELINE: baseline}
+    rows = report.summarize(runs, count=10)
     by_key = {(row.operation, row.tier): row for row in rows}
+    assert [row.tier for row in rows if row.operation == CREATE] == list(report.TIERS)
     assert by_key[(CREATE, report.PROVIDER)].ratio == 2.0  # median of 1.0 and 3.0
+    assert by_key[(CREATE, report.FLOOR)].ratio == 1.6
     assert by_key[(REFRESH, report.PROVIDER)].requests == 4  # the worst run
     assert by_key[(DIFF, report.PROVIDER)].ratio is None
     added = report.render_added_cost(rows, count=10)
-    assert "create +100.00 ms" in added and "delete +0.00 ms" in added  # (2.0 - 1.0) s / 10
+    assert "create: SDK floor +60.00 ms, provider +100.00 ms" in added  # (2.0 - 1.0) s / 10
+    assert "delete: SDK floor +0.00 ms, provider +0.00 ms" in added
+    assert "(its own code): create 1.25x, update 1.25x, delete 1.00x" in added  # 2.0 / 1.6
     imports = ImportTimes(runs=1, pulumi=0.2, package=0.001, resources=0.3)
     targets = report.evaluate_targets(rows, {"P": 2000}, imports, count=10)
     missed = {t.name.split()[0] for t in targets if not t.met}
     assert missed == {"refresh", "create", "update", "serialized"}  # delete is 1.0x
     assert any("import" in t.name and t.met for t in targets)
+    create = next(t for t in targets if t.name.startswith("create"))
+    assert create.figure == "2.00x (SDK floor alone: 1.60x)"
+
+
+def test_the_table_and_targets_without_the_floor_tier() -> None:
+    measured = {op: Measurement(op, 1.0, 1, Counter(), None) for op in OPERATIONS}
+    runs = {report.PROVIDER: [TierRun(dict(measured))], report.BASELINE: [TierRun(measured)]}
+    rows = report.summarize(runs, count=1)
+    assert {row.tier for row in rows} == {report.PROVIDER, report.BASELINE}
+    assert "SDK floor" not in report.render_added_cost(rows, count=1)
+    targets = report.evaluate_targets(rows, {"P": 1}, None, count=1)
+    assert [t.figure for t in targets if t.name.startswith("create")] == ["1.00x"]
 
 
 def test_route_of_groups_by_endpoint() -> None:
