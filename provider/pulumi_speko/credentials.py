@@ -1,25 +1,58 @@
-"""Where the provider, the functions and the command line find the API key and base URL.
+"""Where the provider, the functions and the command line find their settings.
 
-One rule everywhere: stack config (``speko:apiKey``, ``speko:baseUrl``,
-``speko:timeout``) first, then the environment (``SPEKO_API_KEY``, ``SPEKO_BASE_URL``,
-``SPEKO_TIMEOUT``). The key is never part of a repr.
+One rule everywhere: stack config (``speko:apiKey``, ``speko:baseUrl``, ...) first, then
+the environment (``SPEKO_API_KEY``, ``SPEKO_BASE_URL``, ...). Every bad value is refused
+with one line naming the config key and the environment variable, and what a valid value
+looks like. The key is never part of a repr or a message.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from pulumi_speko.api.urls import cleartext_problem, url_problem
+
+if TYPE_CHECKING:
+    from pulumi_speko.api import Client
 
 CONFIG_API_KEY = "speko:apiKey"
 CONFIG_BASE_URL = "speko:baseUrl"
 CONFIG_TIMEOUT = "speko:timeout"
-CONFIG_KEYS = (CONFIG_API_KEY, CONFIG_BASE_URL, CONFIG_TIMEOUT)
+CONFIG_ORGANIZATION_ID = "speko:organizationId"
+CONFIG_ALLOW_INSECURE_HTTP = "speko:allowInsecureHttp"
+CONFIG_RATE_LIMIT_WAIT = "speko:rateLimitWaitSeconds"
 ENV_API_KEY = "SPEKO_API_KEY"
 ENV_BASE_URL = "SPEKO_BASE_URL"
 ENV_TIMEOUT = "SPEKO_TIMEOUT"
+ENV_ORGANIZATION_ID = "SPEKO_ORGANIZATION_ID"
+ENV_ALLOW_INSECURE_HTTP = "SPEKO_ALLOW_INSECURE_HTTP"
+ENV_RATE_LIMIT_WAIT = "SPEKO_RATE_LIMIT_WAIT_SECONDS"
+CONFIG_KEYS = (
+    CONFIG_API_KEY,
+    CONFIG_BASE_URL,
+    CONFIG_TIMEOUT,
+    CONFIG_ORGANIZATION_ID,
+    CONFIG_ALLOW_INSECURE_HTTP,
+    CONFIG_RATE_LIMIT_WAIT,
+)
+ENV_BY_CONFIG_KEY = {
+    CONFIG_API_KEY: ENV_API_KEY,
+    CONFIG_BASE_URL: ENV_BASE_URL,
+    CONFIG_TIMEOUT: ENV_TIMEOUT,
+    CONFIG_ORGANIZATION_ID: ENV_ORGANIZATION_ID,
+    CONFIG_ALLOW_INSECURE_HTTP: ENV_ALLOW_INSECURE_HTTP,
+    CONFIG_RATE_LIMIT_WAIT: ENV_RATE_LIMIT_WAIT,
+}
 DEFAULT_BASE_URL = "https://api.speko.dev"
 DEFAULT_TIMEOUT_SECONDS = 30.0
+DEFAULT_RATE_LIMIT_WAIT_SECONDS = 300.0
+
+_TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
+_FALSE_WORDS = frozenset({"false", "0", "no", "off"})
+_BEARER_PREFIX = "bearer "
 
 
 class ConfigError(Exception):
@@ -37,13 +70,58 @@ class MissingCredentialsError(ConfigError):
         )
 
 
+class WrongOrganizationError(ConfigError):
+    """The API key belongs to another organization than the one expected."""
+
+    def __init__(self, expected: str, actual: str, expected_from: str) -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"the API key belongs to organization {actual}, but {expected_from} is "
+            f"organization {expected}: check {setting_names(CONFIG_API_KEY)} "
+            f"(and {setting_names(CONFIG_ORGANIZATION_ID)} if set); nothing was changed"
+        )
+
+
+def setting_names(config_key: str) -> str:
+    """How a message names a setting: ``speko:baseUrl / SPEKO_BASE_URL``."""
+    return f"{config_key} / {ENV_BY_CONFIG_KEY[config_key]}"
+
+
+def bad_setting(config_key: str, problem: str) -> ConfigError:
+    """The one-line error for a setting whose value cannot be used."""
+    return ConfigError(f"{setting_names(config_key)}: {problem}")
+
+
 @dataclass(frozen=True)
 class Credentials:
-    """An API key and the base URL it is valid for. The key never shows in repr."""
+    """An API key and the settings it is used with. The key never shows in repr."""
 
     api_key: str = field(repr=False)
     base_url: str = DEFAULT_BASE_URL
     timeout: float = DEFAULT_TIMEOUT_SECONDS
+    organization_id: str | None = None
+    """The organization the key must belong to (``speko:organizationId``), if pinned."""
+    allow_insecure_http: bool = False
+    """Whether an ``http://`` base URL may name a host that is not loopback."""
+    rate_limit_wait: float = DEFAULT_RATE_LIMIT_WAIT_SECONDS
+    """Seconds an operation may spend waiting out ``429`` answers before it fails."""
+
+
+ValueT = TypeVar("ValueT")
+
+
+@dataclass(frozen=True)
+class _Setting(Generic[ValueT]):
+    config_key: str
+    parse: Callable[[str], ValueT]
+
+    def read(
+        self, config: Mapping[str, str | None], environ: Mapping[str, str]
+    ) -> ValueT | None:
+        env_var = ENV_BY_CONFIG_KEY[self.config_key]
+        text = _first_set(config.get(self.config_key), environ.get(env_var))
+        return None if text is None else self.parse(text)
 
 
 def _first_set(*values: str | None) -> str | None:
@@ -57,32 +135,115 @@ def resolve_credentials(
     config: Mapping[str, str | None] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Credentials:
-    """Read credentials from namespaced stack config, else the environment.
+    """Read and check the settings from namespaced stack config, else the environment.
 
     ``config`` holds namespaced keys as the engine passes them to ``configure()``
-    (``{"speko:apiKey": ..., "speko:baseUrl": ...}``).
+    (``{"speko:apiKey": ..., "speko:baseUrl": ...}``). Raises :class:`ConfigError`.
     """
     config = config or {}
     environ = os.environ if environ is None else environ
-    api_key = _first_set(config.get(CONFIG_API_KEY), environ.get(ENV_API_KEY))
+
+    def read(config_key: str, parse: Callable[[str], ValueT]) -> ValueT | None:
+        return _Setting(config_key, parse).read(config, environ)
+
+    api_key = read(CONFIG_API_KEY, parse_api_key)
     if api_key is None:
         raise MissingCredentialsError()
-    base_url = _first_set(config.get(CONFIG_BASE_URL), environ.get(ENV_BASE_URL))
-    timeout = _first_set(config.get(CONFIG_TIMEOUT), environ.get(ENV_TIMEOUT))
+    base_url = read(CONFIG_BASE_URL, parse_base_url) or DEFAULT_BASE_URL
+    allow_insecure_http = bool(
+        read(CONFIG_ALLOW_INSECURE_HTTP, _parse_flag(CONFIG_ALLOW_INSECURE_HTTP))
+    )
+    _check_cleartext(base_url, allow_insecure_http)
+    timeout = read(CONFIG_TIMEOUT, _parse_seconds(CONFIG_TIMEOUT))
+    rate_limit_wait = read(CONFIG_RATE_LIMIT_WAIT, _parse_seconds(CONFIG_RATE_LIMIT_WAIT, True))
     return Credentials(
         api_key=api_key,
-        base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
-        timeout=_seconds(timeout) if timeout else DEFAULT_TIMEOUT_SECONDS,
+        base_url=base_url,
+        timeout=DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout,
+        organization_id=read(CONFIG_ORGANIZATION_ID, parse_organization_id),
+        allow_insecure_http=allow_insecure_http,
+        rate_limit_wait=(
+            DEFAULT_RATE_LIMIT_WAIT_SECONDS if rate_limit_wait is None else rate_limit_wait
+        ),
     )
 
 
-def _seconds(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds < float("inf"):
-        raise ConfigError(
-            f"{CONFIG_TIMEOUT} / {ENV_TIMEOUT} must be a number of seconds above 0, got {text!r}"
+def client_for(credentials: Credentials) -> Client:
+    """A new API client with these settings (the one place they reach the client)."""
+    from pulumi_speko.api import Client  # deferred: keeps program imports light
+
+    return Client(
+        credentials.api_key,
+        credentials.base_url,
+        timeout=credentials.timeout,
+        allow_insecure_http=credentials.allow_insecure_http,
+    )
+
+
+def parse_api_key(text: str) -> str:
+    """The key as the API wants it; a pasted ``Bearer `` prefix is explained, not dropped."""
+    if text.lower().startswith(_BEARER_PREFIX):
+        raise bad_setting(
+            CONFIG_API_KEY,
+            "the value starts with 'Bearer ': set the key alone (sk_...); "
+            "the provider adds the 'Bearer' scheme itself",
         )
-    return seconds
+    if any(character.isspace() for character in text):
+        raise bad_setting(
+            CONFIG_API_KEY, "the key contains whitespace: paste the key alone, as one word (sk_...)"
+        )
+    return text
+
+
+def parse_base_url(text: str) -> str:
+    """An ``http(s)://host[:port][/path]`` URL without a trailing slash."""
+    problem = url_problem(text)
+    if problem is not None:
+        raise bad_setting(
+            CONFIG_BASE_URL, f"{problem}; a valid value looks like {DEFAULT_BASE_URL}"
+        )
+    return text.rstrip("/")
+
+
+def parse_organization_id(text: str) -> str:
+    """An organization id, one word (``org_...``)."""
+    if any(character.isspace() for character in text):
+        raise bad_setting(CONFIG_ORGANIZATION_ID, f"{text!r} is not an organization id (org_...)")
+    return text
+
+
+def _check_cleartext(base_url: str, allow_insecure_http: bool) -> None:
+    problem = cleartext_problem(base_url, allow_insecure_http)
+    if problem is not None:
+        raise bad_setting(
+            CONFIG_BASE_URL,
+            f"{problem}; use https:// (set {setting_names(CONFIG_ALLOW_INSECURE_HTTP)} "
+            "to true only for a private test rig)",
+        )
+
+
+def _parse_flag(config_key: str) -> Callable[[str], bool]:
+    def parse(text: str) -> bool:
+        word = text.lower()
+        if word in _TRUE_WORDS:
+            return True
+        if word in _FALSE_WORDS:
+            return False
+        raise bad_setting(config_key, f"must be true or false, got {text!r}")
+
+    return parse
+
+
+def _parse_seconds(config_key: str, zero_ok: bool = False) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = -1.0
+        low_ok = seconds >= 0 if zero_ok else seconds > 0
+        if not (low_ok and seconds < float("inf")):
+            floor = "0 or more" if zero_ok else "above 0"
+            raise bad_setting(config_key, f"must be a number of seconds {floor}, got {text!r}")
+        return seconds
+
+    return parse

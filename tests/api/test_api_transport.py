@@ -152,7 +152,7 @@ def test_close_before_first_use_and_twice_is_harmless() -> None:
     [
         ({"api_key": ""}, "api_key must be a non-empty string"),
         ({"api_key": "sk test"}, "api_key must be a non-empty string without whitespace"),
-        ({"base_url": "api.speko.dev"}, "base_url must be an http"),
+        ({"base_url": "api.speko.dev"}, "is not an http.s. URL with a host"),
         ({"timeout": 0}, "timeout must be positive"),
         ({"max_retries": -1}, "max_retries must be zero or more"),
     ],

@@ -337,7 +337,7 @@ def test_a_bad_timeout_exits_1_with_one_line(
     sandbox.control.clear_request_log()
     assert main(["drift", str(export_path), "--base-url", sandbox.base_url]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("pulumi-speko drift: error: speko:timeout / SPEKO_TIMEOUT must be")
+    assert err.startswith("pulumi-speko drift: error: speko:timeout / SPEKO_TIMEOUT: must be")
     assert err.count("\n") == 1 and DEMO_API_KEY not in err
     assert sandbox.control.request_log() == []
 

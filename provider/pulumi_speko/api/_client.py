@@ -42,6 +42,7 @@ from pulumi_speko.api.models import (
     parse_response,
     parse_response_list,
 )
+from pulumi_speko.api.urls import cleartext_problem, url_problem
 
 DEFAULT_BASE_URL = "https://api.speko.dev"
 DEFAULT_TIMEOUT = 30.0
@@ -91,11 +92,14 @@ def _id_segment(resource_id: str) -> str:
     return segment
 
 
-def _check_settings(api_key: str, base_url: str, timeout: float, max_retries: int) -> None:
+def _check_settings(
+    api_key: str, base_url: str, timeout: float, max_retries: int, allow_insecure_http: bool
+) -> None:
     if not isinstance(api_key, str) or not api_key or any(c.isspace() for c in api_key):
         raise ValueError("api_key must be a non-empty string without whitespace")
-    if not base_url.startswith(("https://", "http://")):
-        raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+    problem = url_problem(base_url) or cleartext_problem(base_url, allow_insecure_http)
+    if problem is not None:
+        raise ValueError(f"base_url: {problem}")
     if timeout <= 0:
         raise ValueError("timeout must be positive")
     if max_retries < 0:
@@ -107,7 +111,9 @@ class Client:
 
     One instance holds one keep-alive connection pool and is safe to share between
     threads. Idempotent calls are retried on 429, 5xx and transport failures; a POST only
-    when it provably did not take effect (no connection, or 429). Errors are
+    when it provably did not take effect (no connection, or 429). Plain ``http`` is
+    refused unless the host is loopback or ``allow_insecure_http`` is set, and redirects
+    are never followed, so the key goes only where it was meant to. Errors are
     :mod:`pulumi_speko.api.errors`; invalid input raises ``pydantic.ValidationError``
     before any request. The API key is sent only in the ``Authorization`` header.
     """
@@ -123,8 +129,9 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         retry_budget: float = _retry.DEFAULT_RETRY_BUDGET,
+        allow_insecure_http: bool = False,
     ) -> None:
-        _check_settings(api_key, base_url, timeout, max_retries)
+        _check_settings(api_key, base_url, timeout, max_retries, allow_insecure_http)
         self._api_key = api_key
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout

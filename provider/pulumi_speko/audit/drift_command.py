@@ -16,7 +16,6 @@ shared with ``pulumi-speko discover``.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
@@ -26,10 +25,12 @@ from typing import TYPE_CHECKING, Final
 from pulumi_speko.audit.stack_export import add_stack_export_argument
 from pulumi_speko.credentials import (
     CONFIG_API_KEY,
+    CONFIG_BASE_URL,
     CONFIG_KEYS,
     ENV_API_KEY,
     ConfigError,
     Credentials,
+    client_for,
     resolve_credentials,
 )
 
@@ -90,17 +91,15 @@ def cli_credentials(base_url: str | None, environ: Mapping[str, str] | None = No
     :class:`CliConfigError` when ``PULUMI_CONFIG`` is not a JSON object.
     """
     environ = os.environ if environ is None else environ
-    credentials = resolve_credentials(_pulumi_config(environ), environ)
+    config = _pulumi_config(environ)
     if base_url and base_url.strip():
-        return dataclasses.replace(credentials, base_url=base_url.strip().rstrip("/"))
-    return credentials
+        config[CONFIG_BASE_URL] = base_url
+    return resolve_credentials(config, environ)
 
 
 def cli_client(credentials: Credentials) -> Client:
-    """The API client of ``credentials``, with their timeout."""
-    from pulumi_speko.api import Client
-
-    return Client(credentials.api_key, credentials.base_url, timeout=credentials.timeout)
+    """The API client of ``credentials``, with all their settings."""
+    return client_for(credentials)
 
 
 def _pulumi_config(environ: Mapping[str, str]) -> dict[str, str | None]:

@@ -13,12 +13,17 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
-from pulumi_speko.credentials import CONFIG_KEYS, Credentials, resolve_credentials
+from pulumi_speko.credentials import (
+    CONFIG_KEYS,
+    Credentials,
+    client_for,
+    resolve_credentials,
+)
 
 if TYPE_CHECKING:
     from pulumi_speko.api import Client
@@ -103,13 +108,14 @@ class Session:
     directory: NumberDirectory
 
 
-_sessions: dict[tuple[str, str, float], Session] = {}
+_sessions: dict[tuple[str, Credentials], Session] = {}
 _sessions_lock = threading.Lock()
 
 
-def _session_key(credentials: Credentials) -> tuple[str, str, float]:
+def _session_key(credentials: Credentials) -> tuple[str, Credentials]:
+    # The key itself is not kept in the table, only its digest.
     digest = hashlib.sha256(credentials.api_key.encode()).hexdigest()
-    return credentials.base_url, digest, credentials.timeout
+    return digest, replace(credentials, api_key="")
 
 
 def session_for(credentials: Credentials) -> Session:
@@ -118,9 +124,7 @@ def session_for(credentials: Credentials) -> Session:
     with _sessions_lock:
         session = _sessions.get(key)
         if session is None:
-            from pulumi_speko.api import Client  # deferred: keeps program imports light
-
-            client = Client(credentials.api_key, credentials.base_url, timeout=credentials.timeout)
+            client = client_for(credentials)
             session = Session(client, NumberDirectory(client.list_phone_numbers))
             _sessions[key] = session
         return session
