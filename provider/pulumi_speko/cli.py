@@ -19,6 +19,7 @@ from pulumi_speko._version import __version__
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("pulumi_speko.sandbox.command", "run the local emulator of the Phone Numbers API"),
     "schema": ("pulumi_speko.schema.command", "print the Pulumi package schema (schema.json)"),
+    "docs": ("pulumi_speko.docs_command", "regenerate (or --check) the generated parts of docs/"),
     "audit": ("pulumi_speko.audit.command", "report the speko resources of a stack export"),
     "drift": ("pulumi_speko.audit.drift_command", "compare a stack export with the live API"),
     "discover": (

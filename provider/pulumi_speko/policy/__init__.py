@@ -1,21 +1,9 @@
 """CrossGuard rules for speko resources: plain validators and the policy objects.
 
-``POLICIES`` lists the pulumi-policy objects, built at import without starting any
-server; a policy pack passes them to ``PolicyPack`` (see ``examples/policy-pack``):
-
-| policy | kind | level |
-|---|---|---|
-| ``speko-e164-format`` | resource | mandatory |
-| ``speko-inbound-routed`` | resource | mandatory |
-| ``speko-no-secrets-in-dispatch-metadata`` | resource | mandatory |
-| ``speko-managed-number-protected`` | resource | advisory |
-| ``speko-label-required`` | resource | advisory |
-| ``speko-unique-e164`` | stack | mandatory |
-| ``speko-verification-before-purchase`` | stack | mandatory |
-| ``speko-max-managed-numbers`` | stack | advisory |
-
-Config: ``verificationManagedElsewhere`` (bool, default false) for the first stack rule,
-``maxManagedNumbers`` (integer, default 10) for the second.
+``RULES`` is the one table of rules (name, level, severity, check, config schema);
+``POLICIES`` are the pulumi-policy objects built from it at import, without starting any
+server; a policy pack passes them to ``PolicyPack`` (see ``examples/policy-pack``). The
+rule table of ``docs/policy-pack.md`` is generated from ``RULES`` (``rules_table``).
 
 The ``check_*`` functions are the same rules over plain data (:class:`ResourceView`),
 for use without the analyzer. This package imports pulumi-policy but none of the
@@ -30,7 +18,7 @@ from pulumi_speko.policy.credentials import (
     credential_key_paths,
     looks_like_credential,
 )
-from pulumi_speko.policy.pack import POLICIES, SPEKO_TYPES, resource_view
+from pulumi_speko.policy.pack import POLICIES, RULES, SPEKO_TYPES, Rule, resource_view, rules_table
 from pulumi_speko.policy.rules import (
     BUSINESS_VERIFICATION_TYPE,
     DEFAULT_MAX_MANAGED_NUMBERS,
@@ -60,10 +48,12 @@ __all__ = [
     "NUMBER_TYPES",
     "PHONE_NUMBER_TYPE",
     "POLICIES",
+    "RULES",
     "SIP_TRUNK_PHONE_NUMBER_TYPE",
     "SPEKO_TYPES",
     "UNKNOWN",
     "ResourceView",
+    "Rule",
     "StackViolation",
     "check_e164_format",
     "check_inbound_routed",
@@ -77,5 +67,6 @@ __all__ = [
     "is_unknown",
     "looks_like_credential",
     "resource_view",
+    "rules_table",
     "to_plain",
 ]

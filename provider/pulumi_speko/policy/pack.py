@@ -1,4 +1,5 @@
-"""The CrossGuard policy objects: each rule of :mod:`rules` wrapped for pulumi-policy.
+"""The CrossGuard policies: one table of rules builds the policy objects, their config
+schemas and the documentation table.
 
 Building these objects starts nothing; only ``PolicyPack(...)`` (in the pack's
 ``__main__.py``) starts the analyzer's gRPC server.
@@ -17,6 +18,7 @@ What the analyzer hands a policy (pulumi-policy 1.21, engine 3.x):
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from pulumi_policy import (
@@ -35,7 +37,7 @@ from pulumi_speko.policy import rules
 from pulumi_speko.policy.rules import ResourceView, StackViolation
 from pulumi_speko.policy.values import plain_item
 
-__all__ = ["POLICIES", "SPEKO_TYPES", "resource_view"]
+__all__ = ["POLICIES", "RULES", "SPEKO_TYPES", "Rule", "resource_view", "rules_table"]
 
 SPEKO_TYPES: Final = frozenset(
     {rules.PHONE_NUMBER_TYPE, rules.SIP_TRUNK_PHONE_NUMBER_TYPE, rules.BUSINESS_VERIFICATION_TYPE}
@@ -43,6 +45,44 @@ SPEKO_TYPES: Final = frozenset(
 
 ResourceCheck = Callable[[ResourceView], list[str]]
 StackCheck = Callable[[list[ResourceView], Mapping[str, Any]], list[StackViolation]]
+MANDATORY = EnforcementLevel.MANDATORY
+ADVISORY = EnforcementLevel.ADVISORY
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One policy: its name, what it says, how bad a violation is, and its check.
+
+    ``check`` is a resource check (one resource's view) or, with ``stack=True``, a stack
+    check (every speko resource and the policy's config). ``config`` holds the JSON
+    schema of each config property the rule reads.
+    """
+
+    name: str
+    description: str
+    checks: str
+    """What the rule checks, in the words of the documentation table."""
+    check: Callable[..., Any]
+    level: EnforcementLevel
+    severity: Severity
+    stack: bool = False
+    config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def policy(self) -> Policy:
+        """The pulumi-policy object of this rule."""
+        common: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            "enforcement_level": self.level,
+            "severity": self.severity,
+        }
+        if self.config:
+            common["config_schema"] = PolicyConfigSchema(
+                properties={key: dict(schema) for key, schema in self.config.items()}
+            )
+        if self.stack:
+            return StackValidationPolicy(validate=_stack_validation(self.check), **common)
+        return ResourceValidationPolicy(validate=_resource_validation(self.check), **common)
 
 
 def resource_view(resource: Any) -> ResourceView:
@@ -97,82 +137,124 @@ def _without_config(
     return checked
 
 
-POLICIES: Final[list[Policy]] = [
-    ResourceValidationPolicy(
-        name="speko-e164-format",
-        description="Speko phone numbers have a well-formed E.164 (managed numbers: +1).",
-        validate=_resource_validation(rules.check_e164_format),
-        enforcement_level=EnforcementLevel.MANDATORY,
-        severity=Severity.HIGH,
+RULES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "speko-e164-format",
+        "Speko phone numbers have a well-formed E.164 (managed numbers: +1).",
+        "each number: `e164` is `+` then 8 to 15 digits, the first not 0; a managed "
+        "`PhoneNumber` is `+1` (others come in as `SipTrunkPhoneNumber`)",
+        rules.check_e164_format,
+        MANDATORY,
+        Severity.HIGH,
     ),
-    ResourceValidationPolicy(
-        name="speko-inbound-routed",
-        description="A speko number taking inbound calls has an agent or a dispatch template.",
-        validate=_resource_validation(rules.check_inbound_routed),
-        enforcement_level=EnforcementLevel.MANDATORY,
-        severity=Severity.HIGH,
+    Rule(
+        "speko-inbound-routed",
+        "A speko number taking inbound calls has an agent or a dispatch template.",
+        "each number: `direction` `inbound` or `both` needs `agent_id` or "
+        "`dispatch_metadata_template`",
+        rules.check_inbound_routed,
+        MANDATORY,
+        Severity.HIGH,
     ),
-    ResourceValidationPolicy(
-        name="speko-no-secrets-in-dispatch-metadata",
-        description="No key of a speko dispatch metadata template looks like a credential.",
-        validate=_resource_validation(rules.check_no_secrets_in_dispatch_metadata),
-        enforcement_level=EnforcementLevel.MANDATORY,
-        severity=Severity.CRITICAL,
+    Rule(
+        "speko-no-secrets-in-dispatch-metadata",
+        "No key of a speko dispatch metadata template looks like a credential.",
+        "each number: no key of `dispatch_metadata_template`, at any depth, looks like a "
+        "credential",
+        rules.check_no_secrets_in_dispatch_metadata,
+        MANDATORY,
+        Severity.CRITICAL,
     ),
-    ResourceValidationPolicy(
-        name="speko-managed-number-protected",
-        description="Managed speko numbers are protected: releasing one gives it away for good.",
-        validate=_resource_validation(rules.check_managed_number_protected),
-        enforcement_level=EnforcementLevel.ADVISORY,
-        severity=Severity.MEDIUM,
+    Rule(
+        "speko-managed-number-protected",
+        "Managed speko numbers are protected: releasing one gives it away for good.",
+        "each `PhoneNumber`: the resource has `protect=True` (releasing a managed number "
+        "gives it away for good)",
+        rules.check_managed_number_protected,
+        ADVISORY,
+        Severity.MEDIUM,
     ),
-    ResourceValidationPolicy(
-        name="speko-label-required",
-        description="Every speko phone number has a label.",
-        validate=_resource_validation(rules.check_label_required),
-        enforcement_level=EnforcementLevel.ADVISORY,
-        severity=Severity.LOW,
+    Rule(
+        "speko-label-required",
+        "Every speko phone number has a label.",
+        "each number: `label` is set and not blank",
+        rules.check_label_required,
+        ADVISORY,
+        Severity.LOW,
     ),
-    StackValidationPolicy(
-        name="speko-unique-e164",
-        description="No two speko number resources claim the same E.164.",
-        validate=_stack_validation(_without_config(rules.check_unique_e164)),
-        enforcement_level=EnforcementLevel.MANDATORY,
-        severity=Severity.HIGH,
+    Rule(
+        "speko-unique-e164",
+        "No two speko number resources claim the same E.164.",
+        "the stack: no two number resources claim the same E.164",
+        _without_config(rules.check_unique_e164),
+        MANDATORY,
+        Severity.HIGH,
+        stack=True,
     ),
-    StackValidationPolicy(
-        name="speko-verification-before-purchase",
-        description="A stack that buys managed numbers declares a submitted BusinessVerification.",
-        validate=_stack_validation(rules.check_verification_before_purchase),
-        enforcement_level=EnforcementLevel.MANDATORY,
-        severity=Severity.HIGH,
-        config_schema=PolicyConfigSchema(
-            properties={
-                "verificationManagedElsewhere": {
-                    "type": "boolean",
-                    "default": False,
-                    "description": "true when another stack or the dashboard files the "
-                    "business verification",
-                }
+    Rule(
+        "speko-verification-before-purchase",
+        "A stack that buys managed numbers declares a submitted BusinessVerification.",
+        "the stack: a stack with a `PhoneNumber` declares a `BusinessVerification` whose "
+        "`submit` is true (or left to its default, or unknown yet)",
+        rules.check_verification_before_purchase,
+        MANDATORY,
+        Severity.HIGH,
+        stack=True,
+        config={
+            "verificationManagedElsewhere": {
+                "type": "boolean",
+                "default": False,
+                "description": "true when another stack or the dashboard files the "
+                "business verification",
             }
-        ),
+        },
     ),
-    StackValidationPolicy(
-        name="speko-max-managed-numbers",
-        description="A stack holds at most maxManagedNumbers managed speko numbers.",
-        validate=_stack_validation(rules.check_max_managed_numbers),
-        enforcement_level=EnforcementLevel.ADVISORY,
-        severity=Severity.MEDIUM,
-        config_schema=PolicyConfigSchema(
-            properties={
-                "maxManagedNumbers": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "default": rules.DEFAULT_MAX_MANAGED_NUMBERS,
-                    "description": "how many managed (purchased) numbers one stack may hold",
-                }
+    Rule(
+        "speko-max-managed-numbers",
+        "A stack holds at most maxManagedNumbers managed speko numbers.",
+        "the stack: at most `maxManagedNumbers` `PhoneNumber`s (a guard against a loop that "
+        "buys more numbers than meant)",
+        rules.check_max_managed_numbers,
+        ADVISORY,
+        Severity.MEDIUM,
+        stack=True,
+        config={
+            "maxManagedNumbers": {
+                "type": "integer",
+                "minimum": 0,
+                "default": rules.DEFAULT_MAX_MANAGED_NUMBERS,
+                "description": "how many managed (purchased) numbers one stack may hold",
             }
-        ),
+        },
     ),
-]
-"""Every speko policy, in the order of the rules table; pass it to ``PolicyPack``."""
+)
+"""Every speko rule, in the order the documentation lists them."""
+
+POLICIES: Final[list[Policy]] = [rule.policy() for rule in RULES]
+"""Every speko policy, in the order of :data:`RULES`; pass it to ``PolicyPack``."""
+
+
+def rules_table() -> str:
+    """The markdown table of the rules and their config (the docs are generated from it)."""
+    lines = [
+        "| policy | level | severity | checks | config |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in RULES:
+        level = rule.level.value + (" (stack)" if rule.stack else "")
+        config = "; ".join(
+            f"`{key}` ({schema['type']}, default `{_json_word(schema['default'])}`): "
+            f"{schema['description']}"
+            for key, schema in rule.config.items()
+        )
+        lines.append(
+            f"| `{rule.name}` | {level} | {rule.severity.value} | {rule.checks} | "
+            f"{config or 'none'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _json_word(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

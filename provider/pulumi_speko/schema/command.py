@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _first_difference(expected: str, actual: str) -> int:
+def first_difference(expected: str, actual: str) -> int:
     """The 1-based number of the first line where the two texts differ."""
     pairs = zip(expected.splitlines(), actual.splitlines(), strict=False)
     for number, (left, right) in enumerate(pairs, start=1):
@@ -46,7 +46,7 @@ def check(path: Path, expected: str) -> str | None:
         return f"{path}: cannot read it ({reason}); run `{REGENERATE.format(path=path)}`"
     if actual == expected:
         return None
-    line = _first_difference(expected, actual)
+    line = first_difference(expected, actual)
     return (
         f"{path} differs from the schema the code generates (first at line {line}); "
         f"run `{REGENERATE.format(path=path)}`"

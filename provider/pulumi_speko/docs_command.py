@@ -1,0 +1,110 @@
+"""``pulumi-speko docs [--check] [--root DIR]``: regenerate the generated parts of docs/.
+
+Reference tables that the code already knows (the policy rules, ...) are written into
+the docs between ``<!-- generated:NAME -->`` and ``<!-- end generated:NAME -->``
+markers, or as whole generated files. ``--check`` is what ``make test`` runs: it exits 1
+with one line per stale file, so docs cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pulumi_speko.schema.command import first_difference
+
+REGENERATE = "pulumi-speko docs"
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A generated part of the docs: a marked block of a file, or a whole file."""
+
+    path: str
+    """The file, relative to the repository root."""
+    render: Callable[[], str]
+    block: str | None = None
+    """The marker name of the block; None when the whole file is generated."""
+
+    def apply(self, current: str) -> str:
+        """``current`` with this part regenerated."""
+        text = self.render()
+        if self.block is None:
+            return text
+        begin, end = f"<!-- generated:{self.block} -->", f"<!-- end generated:{self.block} -->"
+        head, found, rest = current.partition(begin)
+        _, found_end, tail = rest.partition(end)
+        if not (found and found_end):
+            raise ValueError(f"{self.path}: the markers {begin} ... {end} are missing")
+        return f"{head}{begin}\n{text}{end}{tail}"
+
+
+def _policy_rules() -> str:
+    from pulumi_speko.policy.pack import rules_table
+
+    return rules_table()
+
+
+GENERATED: tuple[Generated, ...] = (
+    Generated("docs/policy-pack.md", _policy_rules, block="rules"),
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of the subcommand."""
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 when a generated part of the docs is stale",
+    )
+    parser.add_argument(
+        "--root", type=Path, default=Path("."), help="the repository root (default: .)"
+    )
+
+
+def stale_parts(root: Path, write: bool) -> list[str]:
+    """One line per generated file that differs from what the code generates.
+
+    With ``write`` the files are regenerated as well.
+    """
+    problems: list[str] = []
+    for path, parts in _by_file().items():
+        file = root / path
+        current = file.read_text(encoding="utf-8") if file.exists() else ""
+        expected = current
+        for part in parts:
+            expected = part.apply(expected)
+        if expected == current:
+            continue
+        line = first_difference(expected, current)
+        problems.append(
+            f"{path} differs from what the code generates (first at line {line}); "
+            f"run `{REGENERATE}`"
+        )
+        if write:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(expected, encoding="utf-8")
+    return problems
+
+
+def _by_file() -> dict[str, list[Generated]]:
+    files: dict[str, list[Generated]] = {}
+    for part in GENERATED:
+        files.setdefault(part.path, []).append(part)
+    return files
+
+
+def run(args: argparse.Namespace) -> int:
+    """Regenerate the docs, or with --check report the stale ones and exit 1."""
+    try:
+        problems = stale_parts(args.root, write=not args.check)
+    except ValueError as error:
+        print(f"pulumi-speko docs: error: {error}", file=sys.stderr)
+        return 1
+    if args.check and problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    return 0
