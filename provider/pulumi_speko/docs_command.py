@@ -48,9 +48,24 @@ def _policy_rules() -> str:
     return rules_table()
 
 
-GENERATED: tuple[Generated, ...] = (
-    Generated("docs/policy-pack.md", _policy_rules, block="rules"),
-)
+def _reference_page(path: str) -> Callable[[], str]:
+    def render() -> str:
+        return _reference_pages()[path]
+
+    return render
+
+
+def _reference_pages() -> dict[str, str]:
+    from pulumi_speko.schema.generate import generate_schema
+    from pulumi_speko.schema.pages import reference_pages
+
+    return reference_pages(generate_schema())
+
+
+def generated_parts() -> tuple[Generated, ...]:
+    """Every generated part of the docs."""
+    pages = tuple(Generated(path, _reference_page(path)) for path in sorted(_reference_pages()))
+    return (Generated("docs/policy-pack.md", _policy_rules, block="rules"), *pages)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -92,7 +107,7 @@ def stale_parts(root: Path, write: bool) -> list[str]:
 
 def _by_file() -> dict[str, list[Generated]]:
     files: dict[str, list[Generated]] = {}
-    for part in GENERATED:
+    for part in generated_parts():
         files.setdefault(part.path, []).append(part)
     return files
 

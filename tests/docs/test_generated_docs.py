@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from pulumi_speko.cli import main
-from pulumi_speko.docs_command import GENERATED
+from pulumi_speko.docs_command import generated_parts
 from pulumi_speko.policy import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ def test_the_committed_docs_are_what_the_code_generates(
 
 @pytest.fixture
 def docs_copy(tmp_path: Path) -> Path:
-    for part in GENERATED:
+    for part in generated_parts():
         target = tmp_path / part.path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / part.path, target)
@@ -60,3 +60,25 @@ def test_every_rule_appears_in_the_table_with_its_level_and_config() -> None:
         assert f"| {rule.level.value}" in row
         for key in rule.config:
             assert f"`{key}`" in row
+
+
+def test_each_resource_page_lists_every_input_and_output_of_the_schema() -> None:
+    from pulumi_speko.schema.generate import generate_schema
+    from pulumi_speko.schema.pages import page_path
+
+    schema = generate_schema()
+    for token, resource in schema["resources"].items():
+        page = (ROOT / page_path(token)).read_text()
+        for name in [*resource["inputProperties"], *resource["properties"]]:
+            assert f"| `{name}`" in page, (token, name)
+
+
+@pytest.mark.parametrize(
+    ("schema_name", "python"),
+    [("agentId", "agent_id"), ("setupStatus", "setup_status"), ("e164", "e164"),
+     ("sms10dlcProfileId", "sms10dlc_profile_id"), ("agent_id", "agent_id")],
+)
+def test_camel_case_schema_names_show_their_python_name(schema_name: str, python: str) -> None:
+    from pulumi_speko.schema.pages import python_name
+
+    assert python_name(schema_name) == python

@@ -1,0 +1,191 @@
+"""Reference pages for ``docs/reference/``, rendered from the package schema.
+
+One page per resource and per function, from the same metadata as ``schema.json`` (the
+Terraform provider docs pattern), so the property docs are written once, on the code,
+and ``pulumi-speko docs --check`` fails when a page drifts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+REFERENCE_DIR = "docs/reference"
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def page_path(token: str) -> str:
+    """Where the page of ``speko:index:Name`` lives, relative to the repository root."""
+    return f"{REFERENCE_DIR}/{token.rsplit(':', 1)[-1]}.md"
+
+
+def python_name(schema_name: str) -> str:
+    """The snake_case name a Python program uses for a schema property."""
+    return _CAMEL_BOUNDARY.sub("_", schema_name).lower()
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split()).replace("|", "\\|")
+
+
+def _type_name(spec: Mapping[str, Any]) -> str:
+    ref = spec.get("$ref")
+    if isinstance(ref, str) and ref.startswith("pulumi.json#/"):
+        return ref.removeprefix("pulumi.json#/").lower()
+    if isinstance(ref, str):
+        name = ref.rsplit(":", 1)[-1]
+        return f"[{name}](#{name.lower()})"
+    kind = spec.get("type", "any")
+    if kind == "array":
+        return f"list of {_type_name(spec.get('items', {}))}"
+    if kind == "object" and "additionalProperties" in spec:
+        return f"map of {_type_name(spec['additionalProperties'])}"
+    return str(kind)
+
+
+def _name_cell(name: str) -> str:
+    snake = python_name(name)
+    return f"`{name}`" if snake == name else f"`{name}` (Python `{snake}`)"
+
+
+def properties_table(
+    properties: Mapping[str, Any], required: list[str] | None = None, inputs: bool = False
+) -> str:
+    """A markdown table of schema properties: name, type, and what the docs say."""
+    required_names = set(required or ())
+    header = "| property | type | required | description |"
+    if inputs:
+        header = "| input | type | required | a change replaces | description |"
+    rule = "|" + "---|" * (header.count("|") - 1)
+    rows = [header, rule]
+    for name in sorted(properties):
+        spec = properties[name]
+        cells = [_name_cell(name), _type_name(spec), "yes" if name in required_names else "no"]
+        if inputs:
+            cells.append("yes" if spec.get("replaceOnChanges") else "no")
+        cells.append(_one_line(spec.get("description")))
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def _referenced_types(spec: Any, types: Mapping[str, Any], found: list[str]) -> list[str]:
+    if isinstance(spec, Mapping):
+        ref = spec.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/types/"):
+            token = ref.removeprefix("#/types/")
+            if token not in found and token in types:
+                found.append(token)
+                _referenced_types(types[token], types, found)
+        for value in spec.values():
+            _referenced_types(value, types, found)
+    elif isinstance(spec, list):
+        for value in spec:
+            _referenced_types(value, types, found)
+    return found
+
+
+def _types_section(spec: Any, types: Mapping[str, Any]) -> list[str]:
+    parts: list[str] = []
+    for token in _referenced_types(spec, types, []):
+        object_type = types[token]
+        parts += [
+            f"### {token.rsplit(':', 1)[-1]}",
+            "",
+            _one_line(object_type.get("description")),
+            "",
+            properties_table(object_type.get("properties", {}), object_type.get("required")),
+        ]
+    return (["## Types", "", *parts]) if parts else []
+
+
+def resource_page(token: str, resource: Mapping[str, Any], types: Mapping[str, Any]) -> str:
+    """The reference page of one resource."""
+    lines = [
+        f"# {token.rsplit(':', 1)[-1]}",
+        "",
+        "<!-- Generated from the code by `pulumi-speko docs`; do not edit. -->",
+        "",
+        str(resource.get("description", "")).strip(),
+        "",
+        "## Inputs",
+        "",
+        properties_table(
+            resource.get("inputProperties", {}), resource.get("requiredInputs"), inputs=True
+        ),
+        "## Outputs",
+        "",
+        "Every input, and:",
+        "",
+        properties_table(
+            {
+                name: spec
+                for name, spec in resource.get("properties", {}).items()
+                if name not in resource.get("inputProperties", {})
+            },
+            resource.get("required"),
+        ),
+        *_types_section(resource, types),
+    ]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def function_page(token: str, function: Mapping[str, Any], types: Mapping[str, Any]) -> str:
+    """The reference page of one function."""
+    inputs = function.get("inputs", {})
+    outputs = function.get("outputs", {})
+    lines = [
+        f"# {token.rsplit(':', 1)[-1]}",
+        "",
+        "<!-- Generated from the code by `pulumi-speko docs`; do not edit. -->",
+        "",
+        str(function.get("description", "")).strip(),
+        "",
+        "## Arguments",
+        "",
+        properties_table(inputs.get("properties", {}), inputs.get("required"))
+        if inputs.get("properties")
+        else "None.\n",
+        "## Result",
+        "",
+        _type_name(outputs)
+        if "properties" not in outputs
+        else properties_table(outputs["properties"], outputs.get("required")),
+        "",
+        *_types_section(function, types),
+    ]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def index_page(schema: Mapping[str, Any]) -> str:
+    """The index of the reference pages."""
+    lines = [
+        "# Reference",
+        "",
+        "<!-- Generated from the code by `pulumi-speko docs`; do not edit. -->",
+        "",
+        "One page per resource and function, generated from the same metadata as "
+        "`schema.json`.",
+        "",
+        "## Resources",
+        "",
+    ]
+    for token in sorted(schema.get("resources", {})):
+        name = token.rsplit(":", 1)[-1]
+        lines.append(f"- [{name}]({name}.md) (`{token}`)")
+    lines += ["", "## Functions", ""]
+    for token in sorted(schema.get("functions", {})):
+        name = token.rsplit(":", 1)[-1]
+        lines.append(f"- [{name}]({name}.md) (`{token}`)")
+    return "\n".join(lines) + "\n"
+
+
+def reference_pages(schema: Mapping[str, Any]) -> dict[str, str]:
+    """Every reference page by path, relative to the repository root."""
+    types = schema.get("types", {})
+    pages = {f"{REFERENCE_DIR}/README.md": index_page(schema)}
+    for token, resource in schema.get("resources", {}).items():
+        pages[page_path(token)] = resource_page(token, resource, types)
+    for token, function in schema.get("functions", {}).items():
+        pages[page_path(token)] = function_page(token, function, types)
+    return pages
