@@ -99,8 +99,10 @@ def _merged(steps: list[Step]) -> Step:
     """One step per resource: the sub-steps of a replacement become one ``replace``."""
     if len(steps) == 1 or not any(step.op in REPLACE_OPS for step in steps):
         return steps[0]
-    old = next((step.old for step in steps if step.old is not None), None)
-    new = next((step.new for step in steps if step.new is not None), None)
+    # The "replace" step itself holds both states; the sub-steps may hold one each.
+    ordered = sorted(steps, key=lambda step: step.op != "replace")
+    old = next((step.old for step in ordered if step.old is not None), None)
+    new = next((step.new for step in ordered if step.new is not None), None)
     first = steps[0]
     return Step(
         op="replace",

@@ -22,13 +22,12 @@ after this module sees one family.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
-
-from pydantic.alias_generators import to_snake
 
 from pulumi_speko.audit.stack_export import SECRET, SPEKO_TYPE_PREFIX, redact_secrets
 
@@ -52,6 +51,7 @@ SECRET_TEXT: Final = "[secret]"
 NATIVE_TYPE_PREFIX: Final = "speko:index:"
 # A dispatch template's keys are the user's own data: never renamed.
 _VERBATIM_KEYS: Final = frozenset({"dispatchMetadataTemplate", "dispatch_metadata_template"})
+_CAPITAL: Final = re.compile(r"(?<=.)[A-Z]")
 _EXPECTED: Final = (
     'expected the output of `pulumi preview --json` (a JSON object with "steps") or of '
     "`pulumi up --json` (one engine event per line)"
@@ -307,7 +307,9 @@ def _snake_keys(value: Any) -> Any:
 
 
 def _snake(name: str) -> str:
-    return name if name.startswith("__") else to_snake(name)
+    # The exact inverse of the schema's camelCase (schema.generate): a capital starts a
+    # word, digits stay where they are (e164, sms10dlcProfileId -> sms10dlc_profile_id).
+    return _CAPITAL.sub(lambda match: "_" + match.group(0).lower(), name)
 
 
 def _snake_path(path: str) -> str:
