@@ -12,17 +12,30 @@
 
 from __future__ import annotations
 
-from pulumi_speko.review.changes import build_review
-from pulumi_speko.review.json_output import render_json
-from pulumi_speko.review.markdown import render_markdown
-from pulumi_speko.review.preview import Preview, PreviewError, load_preview, parse_preview_text
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "Preview",
-    "PreviewError",
-    "build_review",
-    "load_preview",
-    "parse_preview_text",
-    "render_json",
-    "render_markdown",
-]
+from pulumi_speko._lazy import lazy_getattr
+
+# public name -> module that defines it (loaded on first use, like pulumi_speko.api)
+_EXPORTS: dict[str, str] = {
+    "Preview": "pulumi_speko.review.preview",
+    "PreviewError": "pulumi_speko.review.preview",
+    "build_review": "pulumi_speko.review.changes",
+    "load_preview": "pulumi_speko.review.preview",
+    "parse_preview_text": "pulumi_speko.review.preview",
+    "render_json": "pulumi_speko.review.json_output",
+    "render_markdown": "pulumi_speko.review.markdown",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from pulumi_speko.review.changes import build_review as build_review
+    from pulumi_speko.review.json_output import render_json as render_json
+    from pulumi_speko.review.markdown import render_markdown as render_markdown
+    from pulumi_speko.review.preview import Preview as Preview
+    from pulumi_speko.review.preview import PreviewError as PreviewError
+    from pulumi_speko.review.preview import load_preview as load_preview
+    from pulumi_speko.review.preview import parse_preview_text as parse_preview_text
+
+__getattr__ = lazy_getattr(__name__, _EXPORTS, globals())

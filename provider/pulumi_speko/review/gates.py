@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from pulumi_speko.review.model import Review
+if TYPE_CHECKING:
+    from pulumi_speko.review.model import Review
 
 __all__ = ["GATE_NAMES", "Gate", "GateError", "evaluate_gates", "parse_gates"]
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from pulumi_speko.api.models import INBOUND_DIRECTIONS
 from pulumi_speko.audit.stack_export import SecretValue
 from pulumi_speko.review.preview import UNKNOWN
 
@@ -56,6 +55,9 @@ class Routing:
     @property
     def unrouted_inbound(self) -> bool:
         """Takes inbound calls with neither an agent nor a template (unknowns count as set)."""
+        # Imported here: the models bring pydantic, which `pulumi-speko --help` must not load.
+        from pulumi_speko.api.models import INBOUND_DIRECTIONS
+
         return (
             isinstance(self.direction, str)
             and self.direction in INBOUND_DIRECTIONS
