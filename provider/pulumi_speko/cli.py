@@ -26,6 +26,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "pulumi_speko.audit.discover_command",
         "list numbers no resource manages and print code that adopts them",
     ),
+    "review": (
+        "pulumi_speko.review.command",
+        "turn `pulumi preview --json` into a pull-request comment about cost, risk and routing",
+    ),
 }
 
 

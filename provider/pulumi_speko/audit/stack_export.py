@@ -39,6 +39,7 @@ __all__ = [
     "StateResource",
     "load_stack_export",
     "parse_stack_export",
+    "redact_secrets",
 ]
 
 SPEKO_TYPE_PREFIX: Final = "pulumi-python:dynamic/speko:"
@@ -306,8 +307,8 @@ def _parse_resource(entry: Any, where: str) -> StateResource:
         type=type_token,
         id=resource_id if isinstance(resource_id, str) and resource_id else None,
         custom=entry.get("custom") is True,
-        inputs=_redacted(_object(entry.get("inputs"), f"{where}.inputs")),
-        outputs=_redacted(_object(entry.get("outputs"), f"{where}.outputs")),
+        inputs=redact_secrets(_object(entry.get("inputs"), f"{where}.inputs")),
+        outputs=redact_secrets(_object(entry.get("outputs"), f"{where}.outputs")),
         protect=entry.get("protect") is True,
         parent=_optional_str(entry.get("parent")),
         provider=_optional_str(entry.get("provider")),
@@ -329,12 +330,12 @@ def _parse_operation(entry: Any, where: str) -> PendingOperation:
     )
 
 
-def _redacted(value: Any) -> Any:
+def redact_secrets(value: Any) -> Any:
     """A copy of a property value with each secret replaced by :data:`SECRET`."""
     if isinstance(value, dict):
         if value.get(_SIG_KEY) == _SECRET_SIG:
             return SECRET
-        return {key: _redacted(child) for key, child in value.items()}
+        return {key: redact_secrets(child) for key, child in value.items()}
     if isinstance(value, list):
-        return [_redacted(child) for child in value]
+        return [redact_secrets(child) for child in value]
     return value
