@@ -25,13 +25,14 @@ class Generated:
 
     path: str
     """The file, relative to the repository root."""
-    render: Callable[[], str]
+    render: Callable[[Path], str]
+    """The part's text, from the repository root (some parts render a file of it)."""
     block: str | None = None
     """The marker name of the block; None when the whole file is generated."""
 
-    def apply(self, current: str) -> str:
+    def apply(self, current: str, root: Path) -> str:
         """``current`` with this part regenerated."""
-        text = self.render()
+        text = self.render(root)
         if self.block is None:
             return text
         begin, end = f"<!-- generated:{self.block} -->", f"<!-- end generated:{self.block} -->"
@@ -42,14 +43,40 @@ class Generated:
         return f"{head}{begin}\n{text}{end}{tail}"
 
 
-def _policy_rules() -> str:
+def _policy_rules(_root: Path) -> str:
     from pulumi_speko.policy.pack import rules_table
 
     return rules_table()
 
 
-def _reference_page(path: str) -> Callable[[], str]:
-    def render() -> str:
+REVIEW_SAMPLE_PREVIEW = "tests/review/fixtures/pr-preview.json"
+REVIEW_SAMPLE_ARGS = ("--fail-on", "release,cost-over=10")
+
+
+def _review_sample(root: Path) -> str:
+    """What ``pulumi-speko review`` prints for the sample preview of the docs."""
+    import contextlib
+    import io
+    import tempfile
+
+    from pulumi_speko.review.command import add_arguments as review_arguments
+    from pulumi_speko.review.command import run as review
+
+    with tempfile.TemporaryDirectory() as scratch:
+        output = Path(scratch) / "comment.md"
+        parser = argparse.ArgumentParser()
+        review_arguments(parser)
+        preview = str(root / REVIEW_SAMPLE_PREVIEW)
+        arguments = [preview, *REVIEW_SAMPLE_ARGS, "--output", str(output)]
+        with contextlib.redirect_stderr(io.StringIO()):  # the sample's tripped gates
+            review(parser.parse_args(arguments))
+        comment = output.read_text(encoding="utf-8")
+    command = f"pulumi-speko review {REVIEW_SAMPLE_PREVIEW} {' '.join(REVIEW_SAMPLE_ARGS)}"
+    return f"\n`{command}` prints:\n\n````markdown\n{comment}````\n\n"
+
+
+def _reference_page(path: str) -> Callable[[Path], str]:
+    def render(_root: Path) -> str:
         return _reference_pages()[path]
 
     return render
@@ -65,7 +92,11 @@ def _reference_pages() -> dict[str, str]:
 def generated_parts() -> tuple[Generated, ...]:
     """Every generated part of the docs."""
     pages = tuple(Generated(path, _reference_page(path)) for path in sorted(_reference_pages()))
-    return (Generated("docs/policy-pack.md", _policy_rules, block="rules"), *pages)
+    return (
+        Generated("docs/policy-pack.md", _policy_rules, block="rules"),
+        Generated("docs/review.md", _review_sample, block="review-sample"),
+        *pages,
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -91,7 +122,7 @@ def stale_parts(root: Path, write: bool) -> list[str]:
         current = file.read_text(encoding="utf-8") if file.exists() else ""
         expected = current
         for part in parts:
-            expected = part.apply(expected)
+            expected = part.apply(expected, root)
         if expected == current:
             continue
         line = first_difference(expected, current)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from pulumi_speko.cli import main
-from pulumi_speko.docs_command import generated_parts
+from pulumi_speko.docs_command import REVIEW_SAMPLE_PREVIEW, generated_parts
 from pulumi_speko.policy import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,10 +22,10 @@ def test_the_committed_docs_are_what_the_code_generates(
 
 @pytest.fixture
 def docs_copy(tmp_path: Path) -> Path:
-    for part in generated_parts():
-        target = tmp_path / part.path
+    for path in [part.path for part in generated_parts()] + [REVIEW_SAMPLE_PREVIEW]:
+        target = tmp_path / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / part.path, target)
+        shutil.copyfile(ROOT / path, target)
     return tmp_path
 
 
