@@ -221,7 +221,7 @@ class BusinessProfile(SharedModel):
     display_name: NonEmpty
     entity_type: NonEmpty
     country: NonEmpty
-    registration_id: str | None = None
+    registration_id: NonEmpty | None = None
     website: NonEmpty
     address: Address
     use_case: NonEmpty
