@@ -14,22 +14,24 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pulumi_speko.api.urls import cleartext_problem, url_problem
+from pulumi_speko.constants import CONFIG_ALLOW_INSECURE_HTTP as CONFIG_ALLOW_INSECURE_HTTP
+from pulumi_speko.constants import CONFIG_API_KEY as CONFIG_API_KEY
+from pulumi_speko.constants import CONFIG_BASE_URL as CONFIG_BASE_URL
+from pulumi_speko.constants import CONFIG_ORGANIZATION_ID as CONFIG_ORGANIZATION_ID
+from pulumi_speko.constants import CONFIG_RATE_LIMIT_WAIT as CONFIG_RATE_LIMIT_WAIT
+from pulumi_speko.constants import CONFIG_TIMEOUT as CONFIG_TIMEOUT
+from pulumi_speko.constants import DEFAULT_BASE_URL as DEFAULT_BASE_URL
+from pulumi_speko.constants import DEFAULT_TIMEOUT_SECONDS as DEFAULT_TIMEOUT_SECONDS
+from pulumi_speko.constants import ENV_ALLOW_INSECURE_HTTP as ENV_ALLOW_INSECURE_HTTP
+from pulumi_speko.constants import ENV_API_KEY as ENV_API_KEY
+from pulumi_speko.constants import ENV_BASE_URL as ENV_BASE_URL
+from pulumi_speko.constants import ENV_ORGANIZATION_ID as ENV_ORGANIZATION_ID
+from pulumi_speko.constants import ENV_RATE_LIMIT_WAIT as ENV_RATE_LIMIT_WAIT
+from pulumi_speko.constants import ENV_TIMEOUT as ENV_TIMEOUT
 
 if TYPE_CHECKING:
     from pulumi_speko.api import Client
 
-CONFIG_API_KEY = "speko:apiKey"
-CONFIG_BASE_URL = "speko:baseUrl"
-CONFIG_TIMEOUT = "speko:timeout"
-CONFIG_ORGANIZATION_ID = "speko:organizationId"
-CONFIG_ALLOW_INSECURE_HTTP = "speko:allowInsecureHttp"
-CONFIG_RATE_LIMIT_WAIT = "speko:rateLimitWaitSeconds"
-ENV_API_KEY = "SPEKO_API_KEY"
-ENV_BASE_URL = "SPEKO_BASE_URL"
-ENV_TIMEOUT = "SPEKO_TIMEOUT"
-ENV_ORGANIZATION_ID = "SPEKO_ORGANIZATION_ID"
-ENV_ALLOW_INSECURE_HTTP = "SPEKO_ALLOW_INSECURE_HTTP"
-ENV_RATE_LIMIT_WAIT = "SPEKO_RATE_LIMIT_WAIT_SECONDS"
 CONFIG_KEYS = (
     CONFIG_API_KEY,
     CONFIG_BASE_URL,
@@ -46,8 +48,6 @@ ENV_BY_CONFIG_KEY = {
     CONFIG_ALLOW_INSECURE_HTTP: ENV_ALLOW_INSECURE_HTTP,
     CONFIG_RATE_LIMIT_WAIT: ENV_RATE_LIMIT_WAIT,
 }
-DEFAULT_BASE_URL = "https://api.speko.dev"
-DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_RATE_LIMIT_WAIT_SECONDS = 300.0
 
 _TRUE_WORDS = frozenset({"true", "1", "yes", "on"})

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pulumi_speko.constants import PROVIDER_KEY
 from pulumi_speko.credentials import CONFIG_API_KEY, CONFIG_BASE_URL, ENV_API_KEY, ENV_BASE_URL
 
 if TYPE_CHECKING:
@@ -42,7 +43,6 @@ INSTALL_URL = "https://www.pulumi.com/docs/install/"
 DEMO_STACK = "demo"
 # Encrypts the secrets of a throwaway stack in a temporary directory; not a credential.
 DEMO_PASSPHRASE = "speko-demo"
-PROVIDER_KEY = "__provider"
 MISSING_CLI = (
     "The Pulumi CLI (`pulumi`) is not on PATH, so this demo cannot run `pulumi up`. "
     f"Install it from {INSTALL_URL} (for example `curl -fsSL https://get.pulumi.com | sh`, "

@@ -43,9 +43,10 @@ from pulumi_speko.api.models import (
     parse_response_list,
 )
 from pulumi_speko.api.urls import cleartext_problem, url_problem
+from pulumi_speko.constants import DEFAULT_BASE_URL as DEFAULT_BASE_URL
+from pulumi_speko.constants import DEFAULT_TIMEOUT_SECONDS
 
-DEFAULT_BASE_URL = "https://api.speko.dev"
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = DEFAULT_TIMEOUT_SECONDS
 USER_AGENT = f"pulumi-speko/{__version__}"
 REQUEST_ID_HEADER = "X-Request-Id"
 REDACTED = "[REDACTED]"

@@ -29,8 +29,9 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-# [0-9], not \d: pydantic's regex engine counts any Unicode digit (e.g. "٤") as \d.
-E164_PATTERN = r"^\+[1-9][0-9]{7,14}$"
+from pulumi_speko.constants import E164_PATTERN as E164_PATTERN
+from pulumi_speko.constants import INBOUND_DIRECTIONS as INBOUND_DIRECTIONS
+
 AREA_CODE_PATTERN = r"^[0-9]{3}$"
 LABEL_MAX_LENGTH = 120
 SEARCH_LIMIT_MIN, SEARCH_LIMIT_MAX = 1, 50
@@ -60,7 +61,6 @@ def _finite_numbers(value: Any) -> Any:
 
 
 DispatchTemplate = Annotated[dict[str, Any], AfterValidator(_finite_numbers)]
-INBOUND_DIRECTIONS: frozenset[str] = frozenset({"inbound", "both"})
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -221,7 +221,7 @@ class BusinessProfile(SharedModel):
     display_name: NonEmpty
     entity_type: NonEmpty
     country: NonEmpty
-    registration_id: str | None = None
+    registration_id: NonEmpty | None = None
     website: NonEmpty
     address: Address
     use_case: NonEmpty

@@ -26,6 +26,7 @@ from pulumi_speko.audit.stack_export import (
     StackExport,
     StateResource,
 )
+from pulumi_speko.constants import INBOUND_DIRECTIONS
 
 __all__ = [
     "FINDING_CODES",
@@ -58,7 +59,6 @@ FINDING_CODES: Final = (
 )
 
 _SOURCE_BY_TYPE: Final = {PHONE_NUMBER_TYPE: "managed"}
-_INBOUND_DIRECTIONS: Final = frozenset({"inbound", "both"})
 _SECRET_TEXT: Final = "[secret]"
 
 
@@ -260,7 +260,7 @@ def _who(number: NumberEntry) -> str:
 
 
 def _inbound_finding(number: NumberEntry) -> Finding | None:
-    if number.direction not in _INBOUND_DIRECTIONS or number.routed:
+    if number.direction not in INBOUND_DIRECTIONS or number.routed:
         return None
     return Finding(
         INBOUND_NOT_ROUTED,

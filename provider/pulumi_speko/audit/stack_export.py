@@ -24,6 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from pulumi_speko.constants import (
+    BUSINESS_VERIFICATION_TYPE,
+    NUMBER_TYPES,
+    PHONE_NUMBER_TYPE,
+    SIP_TRUNK_PHONE_NUMBER_TYPE,
+)
+from pulumi_speko.constants import TYPE_TOKEN_PREFIX as SPEKO_TYPE_PREFIX
+
 __all__ = [
     "BUSINESS_VERIFICATION_TYPE",
     "NUMBER_TYPES",
@@ -41,12 +49,6 @@ __all__ = [
     "parse_stack_export",
     "redact_secrets",
 ]
-
-SPEKO_TYPE_PREFIX: Final = "pulumi-python:dynamic/speko:"
-PHONE_NUMBER_TYPE: Final = SPEKO_TYPE_PREFIX + "PhoneNumber"
-SIP_TRUNK_PHONE_NUMBER_TYPE: Final = SPEKO_TYPE_PREFIX + "SipTrunkPhoneNumber"
-BUSINESS_VERIFICATION_TYPE: Final = SPEKO_TYPE_PREFIX + "BusinessVerification"
-NUMBER_TYPES: Final = frozenset({PHONE_NUMBER_TYPE, SIP_TRUNK_PHONE_NUMBER_TYPE})
 
 SUPPORTED_VERSIONS: Final = (1, 2, 3)
 

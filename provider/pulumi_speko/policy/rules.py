@@ -16,6 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from pulumi_speko import constants
+from pulumi_speko.constants import (
+    BUSINESS_VERIFICATION_TYPE,
+    INBOUND_DIRECTIONS,
+    NUMBER_TYPES,
+    PHONE_NUMBER_TYPE,
+    SIP_TRUNK_PHONE_NUMBER_TYPE,
+)
 from pulumi_speko.policy.credentials import credential_key_paths
 from pulumi_speko.policy.values import is_unknown
 
@@ -38,12 +46,7 @@ __all__ = [
     "check_verification_before_purchase",
 ]
 
-PHONE_NUMBER_TYPE: Final = "pulumi-python:dynamic/speko:PhoneNumber"
-SIP_TRUNK_PHONE_NUMBER_TYPE: Final = "pulumi-python:dynamic/speko:SipTrunkPhoneNumber"
-BUSINESS_VERIFICATION_TYPE: Final = "pulumi-python:dynamic/speko:BusinessVerification"
-NUMBER_TYPES: Final = frozenset({PHONE_NUMBER_TYPE, SIP_TRUNK_PHONE_NUMBER_TYPE})
-
-E164_PATTERN: Final = re.compile(r"\+[1-9][0-9]{7,14}")
+E164_PATTERN: Final = re.compile(constants.E164_PATTERN)
 """E.164 as the platform accepts it: ``+``, then 8 to 15 digits, the first not 0.
 
 Matched with ``fullmatch`` and ``[0-9]``: ``$`` would let a trailing newline through, and
@@ -52,7 +55,6 @@ a digit class would accept any Unicode digit (Arabic-Indic ones, for instance)."
 DEFAULT_MAX_MANAGED_NUMBERS: Final = 10
 """``maxManagedNumbers`` when the policy config does not set it."""
 
-_INBOUND_DIRECTIONS: Final = frozenset({"inbound", "both"})
 _DEFAULT_DIRECTION: Final = "outbound"
 _EXAMPLE_E164: Final = "+14155550123"
 
@@ -130,7 +132,7 @@ def check_inbound_routed(resource: ResourceView) -> list[str]:
         direction = _DEFAULT_DIRECTION
     if not isinstance(direction, str) or is_unknown(direction):
         return []
-    if direction not in _INBOUND_DIRECTIONS:
+    if direction not in INBOUND_DIRECTIONS:
         return []
     agent_id = resource.get("agent_id")
     template = resource.get("dispatch_metadata_template")

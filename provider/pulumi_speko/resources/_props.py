@@ -17,8 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_snake
 
 from pulumi_speko.api.models import AREA_CODE_PATTERN, E164_PATTERN, PhoneNumber
-
-PROVIDER_KEY = "__provider"
+from pulumi_speko.constants import PROVIDER_KEY as PROVIDER_KEY
 
 
 def is_unknown(value: Any) -> bool:

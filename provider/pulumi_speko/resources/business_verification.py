@@ -29,6 +29,7 @@ from pulumi_speko.api.models import (
     VerificationSubmission,
     VerificationSubmit,
 )
+from pulumi_speko.constants import BUSINESS_VERIFICATION_TYPE
 from pulumi_speko.resources._declare import arg, resource_props
 from pulumi_speko.resources._errors import operator_errors
 from pulumi_speko.resources._numbers import PLACEHOLDERS
@@ -44,7 +45,7 @@ from pulumi_speko.resources._props import (
 )
 from pulumi_speko.resources._session import ConfiguredProvider
 
-TYPE_TOKEN = "pulumi-python:dynamic/speko:BusinessVerification"
+TYPE_TOKEN = BUSINESS_VERIFICATION_TYPE
 SUBMIT_ATTEMPTS = 3
 DESTROY_NOTICE = (
     "BusinessVerification: the platform has no delete for verification submissions; "

@@ -25,6 +25,7 @@ from pulumi_speko.api.models import (
 from pulumi_speko.api.models import (
     PhoneNumber as WirePhoneNumber,
 )
+from pulumi_speko.constants import PHONE_NUMBER_TYPE
 from pulumi_speko.resources._declare import arg, get_options, resource_props
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
 from pulumi_speko.resources._numbers import (
@@ -36,7 +37,7 @@ from pulumi_speko.resources._numbers import (
 )
 from pulumi_speko.resources._props import contains_unknown, is_unknown, model_failures, type_failure
 
-TYPE_TOKEN = "pulumi-python:dynamic/speko:PhoneNumber"
+TYPE_TOKEN = PHONE_NUMBER_TYPE
 # How many search results a purchase by area code considers, and how many it tries.
 SEARCH_LIMIT = 20
 PURCHASE_CANDIDATES = 5

@@ -16,6 +16,7 @@ from pulumi.dynamic import CheckFailure, CreateResult
 
 from pulumi_speko.api.models import PhoneNumber as WirePhoneNumber
 from pulumi_speko.api.models import PhoneNumberImport
+from pulumi_speko.constants import SIP_TRUNK_PHONE_NUMBER_TYPE
 from pulumi_speko.resources._declare import arg, get_options, resource_props
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
 from pulumi_speko.resources._numbers import (
@@ -29,7 +30,7 @@ from pulumi_speko.resources._numbers import (
 from pulumi_speko.resources._props import model_failures
 from pulumi_speko.resources.phone_number import ROUTING_DOCS
 
-TYPE_TOKEN = "pulumi-python:dynamic/speko:SipTrunkPhoneNumber"
+TYPE_TOKEN = SIP_TRUNK_PHONE_NUMBER_TYPE
 SIP_FIELDS = ("sip_connection_installation_id", "sip_trunk_id", "sip_provider_name")
 
 

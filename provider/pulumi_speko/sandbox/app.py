@@ -68,15 +68,19 @@ READ_ONE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **ERROR_RESPONSES,
     404: {"model": ErrorBody, "description": "Unknown id, or another organization's"},
 }
-WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **READ_ONE_RESPONSES,
+BODY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
     400: {"model": ErrorBody, "description": "Invalid request body"},
 }
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {**READ_ONE_RESPONSES, **BODY_RESPONSES}
+IMPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **BODY_RESPONSES,
+    409: {"model": ErrorBody, "description": "The E.164 is already held"},
+}
 PURCHASE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **WRITE_RESPONSES,
+    **IMPORT_RESPONSES,
     402: {"model": ErrorBody, "description": "Insufficient credits"},
     403: {"model": ErrorBody, "description": "Business verification required"},
-    409: {"model": ErrorBody, "description": "The E.164 is already held"},
 }
 
 bearer_scheme = HTTPBearer(scheme_name="bearerAuth", auto_error=False)
@@ -283,7 +287,7 @@ def phone_numbers_router(store: Store) -> APIRouter:
         return [AvailablePhoneNumberOut.of(n) for n in found]
 
     @router.post(
-        "/import", status_code=201, response_model=PhoneNumberOut, responses=PURCHASE_RESPONSES
+        "/import", status_code=201, response_model=PhoneNumberOut, responses=IMPORT_RESPONSES
     )
     def import_phone_number(org: Org, body: PhoneNumberImport) -> PhoneNumberOut:
         """Import a number you own through a SIP trunk (not charged, not gated)."""
@@ -299,7 +303,7 @@ def phone_numbers_router(store: Store) -> APIRouter:
         """The organization's business-verification status and submission."""
         return VerificationOverviewOut.of(store.verification_overview(org))
 
-    @router.put("/kyb/draft", response_model=VerificationSubmissionOut, responses=WRITE_RESPONSES)
+    @router.put("/kyb/draft", response_model=VerificationSubmissionOut, responses=BODY_RESPONSES)
     def save_business_verification_draft(
         org: Org, body: VerificationDraft
     ) -> VerificationSubmissionOut:
@@ -316,7 +320,7 @@ def phone_numbers_router(store: Store) -> APIRouter:
         "/kyb/submit",
         status_code=201,
         response_model=VerificationSubmissionOut,
-        responses=WRITE_RESPONSES,
+        responses=BODY_RESPONSES,
     )
     def submit_business_verification(
         org: Org, body: VerificationSubmit

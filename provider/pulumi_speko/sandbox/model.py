@@ -13,6 +13,9 @@ from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, TypedDict
 
+from pulumi_speko.constants import INBOUND_DIRECTIONS as INBOUND_DIRECTIONS
+from pulumi_speko.constants import OUTBOUND_DIRECTIONS as OUTBOUND_DIRECTIONS
+
 Clock = Callable[[], datetime]
 JsonObject = dict[str, Any]
 
@@ -22,9 +25,6 @@ SetupState = Literal["ready", "action_required", "suspended"]
 VerificationStatus = Literal["draft", "submitted", "approved", "rejected", "revoked"]
 OverviewStatus = Literal["missing", "draft", "submitted", "approved", "rejected", "revoked"]
 SlackStatus = Literal["not_queued", "queued", "enqueue_failed"]
-
-INBOUND_DIRECTIONS = ("inbound", "both")
-OUTBOUND_DIRECTIONS = ("outbound", "both")
 
 
 # --- errors -----------------------------------------------------------------------------

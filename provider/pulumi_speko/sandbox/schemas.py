@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from pulumi_speko.constants import E164_PATTERN
 from pulumi_speko.sandbox.model import (
     AvailableNumber,
     Direction,
@@ -28,7 +29,6 @@ from pulumi_speko.sandbox.model import (
     VerificationStatus,
 )
 
-E164_PATTERN = r"^\+[1-9][0-9]{7,14}$"
 AREA_CODE_PATTERN = r"^[0-9]{3}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 LABEL_MAX_LENGTH = 120
