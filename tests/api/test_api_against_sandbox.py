@@ -141,6 +141,7 @@ def test_a_refused_connection_is_not_sent(clock: FakeClock) -> None:
     assert caught.value.request_sent is False
     assert caught.value.attempts == 4  # nothing was sent, so even a POST was retried
     assert str(caught.value).startswith("POST /v1/phone-numbers -> could not connect (ConnectError")
+    assert f"tried http://127.0.0.1:{closed_port}," in str(caught.value)
 
 
 def test_rate_limit_error_carries_the_sandbox_retry_after(

@@ -15,11 +15,13 @@ from pulumi_speko.api import (
     AuthenticationError,
     Client,
     ConflictError,
+    EndpointNotFoundError,
     ErrorDetail,
     NotFoundError,
     PaymentRequiredError,
     PermissionDeniedError,
     PhoneNumberCreate,
+    PhoneNumberUpdate,
     RateLimitError,
     ServerError,
     SpekoError,
@@ -50,7 +52,6 @@ def _error_of(call: Callable[[], Any]) -> SpekoError:
         (401, "UNAUTHORIZED", AuthenticationError),
         (402, "INSUFFICIENT_CREDITS", PaymentRequiredError),
         (403, "VERIFICATION_REQUIRED", PermissionDeniedError),
-        (404, "NOT_FOUND", NotFoundError),
         (409, "CONFLICT", ConflictError),
         (429, "RATE_LIMITED", RateLimitError),
         (500, "INTERNAL", ServerError),
@@ -104,6 +105,53 @@ def test_not_found_message_names_the_encoded_path(
     )
     error = _error_of(lambda: no_retry_client.get_phone_number("pn/1"))
     assert str(error) == "GET /v1/phone-numbers/pn%2F1 -> 404 NOT_FOUND: Phone number not found"
+
+
+NOT_FOUND_BODY = {"error": "Not Found", "code": "NOT_FOUND"}
+
+
+@pytest.mark.parametrize(
+    ("call", "endpoint"),
+    [
+        (lambda api: api.create_phone_number(CREATE), "/v1/phone-numbers"),
+        (lambda api: api.list_phone_numbers(), "/v1/phone-numbers"),
+        (
+            lambda api: api.search_available_phone_numbers(area_code="415"),
+            "/v1/phone-numbers/available",
+        ),
+        (lambda api: api.get_business_verification(), "/v1/phone-numbers/kyb"),
+    ],
+)
+def test_a_404_on_a_path_that_always_exists_blames_the_base_url(
+    make_client: Callable[..., Client],
+    fake_api: FakeApi,
+    call: Callable[[Client], Any],
+    endpoint: str,
+) -> None:
+    """``speko:baseUrl = http://host/v1`` sends ``/v1/v1/...``: nothing was ever created."""
+    fake_api.reply(httpx.Response(404, json=NOT_FOUND_BODY))
+    base_url = "https://api.speko.dev/v1"
+    error = _error_of(lambda: call(make_client(base_url=base_url, max_retries=0)))
+    assert type(error) is EndpointNotFoundError and not isinstance(error, NotFoundError)
+    assert (error.status, error.base_url) == (404, base_url)
+    assert f"{base_url}{endpoint} is not an endpoint of the API" in str(error)
+    assert f"the base URL {base_url} is wrong" in str(error)
+    assert "\n" not in str(error)
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+def test_a_404_on_one_number_means_it_is_gone(
+    no_retry_client: Client, fake_api: FakeApi, method: str
+) -> None:
+    fake_api.reply(httpx.Response(404, json=NOT_FOUND_BODY))
+    calls: dict[str, Callable[[], Any]] = {
+        "GET": lambda: no_retry_client.get_phone_number("pn_1"),
+        "PATCH": lambda: no_retry_client.update_phone_number("pn_1", PhoneNumberUpdate(label="x")),
+        "DELETE": lambda: no_retry_client.release_phone_number("pn_1"),
+    }
+    error = _error_of(calls[method])
+    assert type(error) is NotFoundError
+    assert str(error) == f"{method} /v1/phone-numbers/pn_1 -> 404 NOT_FOUND: Not Found"
 
 
 def test_validation_error_carries_and_summarizes_details(
@@ -294,6 +342,12 @@ def _sample_errors() -> list[SpekoError]:
         ApiTimeoutError(request_sent=True, reason="ReadTimeout: timed out", attempts=2, **common),
         ApiConnectionError(request_sent=False, reason="ConnectError: refused", **common),
         UnexpectedResponseError(status=201, reason="body is not JSON: ''", **common),
+        EndpointNotFoundError(
+            status=404, code="NOT_FOUND", message="Not Found", base_url="http://h/v1", **common
+        ),
+        ApiConnectionError(
+            request_sent=False, reason="ConnectError: refused", base_url="http://h", **common
+        ),
     ]
 
 

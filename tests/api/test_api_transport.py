@@ -66,7 +66,8 @@ def test_lost_response_message_warns_the_request_may_have_taken_effect(
         make_client().create_phone_number(CREATE)
     assert str(caught.value) == (
         "POST /v1/phone-numbers -> connection lost after the request was sent "
-        "(ReadError: connection reset by peer); the request may have taken effect"
+        "(ReadError: connection reset by peer); the request may have taken effect "
+        "(tried https://api.speko.dev)"
     )
 
 
@@ -78,7 +79,7 @@ def test_refused_connection_message_says_nothing_was_sent(
         make_client(max_retries=1).create_phone_number(CREATE)
     assert str(caught.value) == (
         "POST /v1/phone-numbers -> could not connect (ConnectError: [Errno 111] Connection "
-        "refused); the request was not sent (after 2 attempts)"
+        "refused); the request was not sent (tried https://api.speko.dev, after 2 attempts)"
     )
 
 
@@ -89,7 +90,8 @@ def test_read_timeout_on_a_get_does_not_speak_of_effects(
     with pytest.raises(ApiTimeoutError) as caught:
         make_client(max_retries=0).list_phone_numbers()
     assert str(caught.value) == (
-        "GET /v1/phone-numbers -> timed out after the request was sent (ReadTimeout: timed out)"
+        "GET /v1/phone-numbers -> timed out after the request was sent (ReadTimeout: timed out) "
+        "(tried https://api.speko.dev)"
     )
 
 

@@ -47,7 +47,7 @@ def test_the_report_holds_every_number_and_nothing_else(report: AuditReport) -> 
         1.15,
     )
     assert (sales.e164, sales.agent_id, sales.routed) == ("+16465550142", None, False)
-    assert sales.setup_issues == ("agent_not_linked", "inbound_not_ready")
+    assert sales.setup_issues == ("inboundReady",)
     assert (eu.source, eu.routed, eu.last_charged_at) == ("sip_trunk", True, None)
     assert (campaign.label, campaign.created_at) == (None, "2025-04-02T15:55:03.771Z")
 
@@ -83,9 +83,9 @@ def test_markdown_is_a_review_table_then_findings(
         "| `support-line` | +14155550123 | managed | both | agt_support_en | Support (EN) | ready"
         " | 2025-03-01 | 2025-05-01 | yes |",
         "| `sales-line` | +16465550142 | managed | inbound | — | Sales NYC | action_required:"
-        " agent_not_linked, inbound_not_ready | 2025-03-12 | 2025-04-12 | **no** |",
+        " inboundReady | 2025-03-12 | 2025-04-12 | **no** |",
         "| `eu-support` | +442071838750 | sip_trunk | inbound | agt_support_eu | EU support |"
-        " action_required: forwarding_not_configured | 2025-03-04 | — | no |",
+        " action_required: sipConnectionReady | 2025-03-04 | — | no |",
         "| `outbound-campaign` | +13125550177 | sip_trunk | outbound | — | — | ready | 2025-04-02"
         " | — | no |",
     ]
@@ -127,7 +127,7 @@ def test_csv_has_one_row_per_number(report: AuditReport, dev_ciphertexts: list[s
     assert [row["name"] for row in rows] == NUMBER_NAMES
     sales = rows[1]
     assert sales["type"] == "PhoneNumber" and sales["id"] == "pn_01HR2M9K7J5H3G1F9D7S5A3Q1W"
-    assert sales["setup_issues"] == "agent_not_linked; inbound_not_ready"
+    assert sales["setup_issues"] == "inboundReady"
     assert (sales["agent_id"], sales["protected"], sales["monthly_cost_usd"]) == (
         "",
         "false",
@@ -156,7 +156,7 @@ def test_json_holds_everything_with_stable_keys(
     ]
     assert document["schema_version"] == 1 and document["stack"] == "dev"
     assert [n["name"] for n in document["numbers"]] == NUMBER_NAMES
-    assert document["numbers"][1]["setup_issues"] == ["agent_not_linked", "inbound_not_ready"]
+    assert document["numbers"][1]["setup_issues"] == ["inboundReady"]
     assert document["totals"] == {
         "by_source": {"managed": 2, "sip_trunk": 2},
         "managed_monthly_cost_usd": 2.3,

@@ -41,7 +41,7 @@ def test_inputs_and_outputs_keep_their_values(dev_export_path: Path) -> None:
     assert sales.inputs["area_code"] == "646" and "e164" not in sales.inputs
     assert sales.outputs["e164"] == "+16465550142"
     assert sales.value("e164") == "+16465550142"  # output first, then input
-    assert sales.outputs["setup_status"]["issues"] == ["agent_not_linked", "inbound_not_ready"]
+    assert sales.outputs["setup_status"]["issues"] == ["inboundReady"]
     assert sales.provider is not None and sales.provider.startswith(
         "urn:pulumi:dev::phones::pulumi:providers:pulumi-python::default::"
     )

@@ -294,7 +294,7 @@ def test_an_inbound_number_without_routing_gets_a_warning_the_check_confirms() -
                 "agentReady": False,
                 "forwardingRequired": False,
                 "sipConnectionReady": True,
-                "issues": ["agent_not_linked", "inbound_not_ready"],
+                "issues": ["inboundReady"],
             },
             "nextChargeAt": "2025-06-01T00:00:00Z",
             "createdAt": "2025-03-01T00:00:00Z",

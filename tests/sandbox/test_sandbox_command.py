@@ -147,3 +147,48 @@ def test_importing_the_command_loads_no_web_framework() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def _refused_start(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``pulumi-speko sandbox ARGS`` that must refuse to start (bounded wait)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pulumi_speko.cli", "sandbox", *args],
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_SECONDS,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--port", "99999"], "--port"),
+        (["--port", "-1"], "--port"),
+        (["--port", "0", "--db", "/nonexistent/x.db"], "/nonexistent/x.db"),
+        (["--port", "0", "--api-key", "sk bad"], "--api-key"),
+        (["--port", "0", "--api-key", "org_ci=sk_ci "], "--api-key"),
+    ],
+)
+def test_unusable_options_fail_with_one_line_and_no_traceback(
+    args: list[str], named: str
+) -> None:
+    finished = _refused_start(*args)
+    assert finished.returncode != 0
+    assert "Traceback" not in finished.stderr
+    error_lines = [line for line in finished.stderr.splitlines() if "error:" in line]
+    assert len(error_lines) == 1 and named in error_lines[0], finished.stderr
+    assert finished.stdout == ""  # no banner: nothing was served
+
+
+def test_a_database_that_is_not_sqlite_is_one_line(tmp_path: Path) -> None:
+    not_a_db = tmp_path / "notes.db"
+    not_a_db.write_text("this is not a database\n" * 100)
+    finished = _refused_start("--port", "0", "--db", str(not_a_db))
+    assert finished.returncode == 1 and "Traceback" not in finished.stderr
+    assert finished.stderr.count("\n") == 1 and str(not_a_db) in finished.stderr
+
+
+@pytest.mark.parametrize("text", ["sk bad", "org_a=sk\tx", " sk_x", "org a=sk_x"])
+def test_api_keys_with_whitespace_are_refused(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="whitespace"):
+        parse_api_key(text)

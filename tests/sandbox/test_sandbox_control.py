@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
+from pulumi_speko.sandbox.control import control_router
+from pulumi_speko.sandbox.faults import FaultInjector
+from pulumi_speko.sandbox.store import Store
 from pulumi_speko.testing.sandbox import (
+    DEFAULT_ADMIN_TOKEN,
     DEMO_ORG,
     OTHER_ORG,
     RunningSandbox,
@@ -131,3 +139,58 @@ def test_reject_needs_a_reason(demo: httpx.Client, sandbox: RunningSandbox) -> N
     )
     assert_error(response, 400, "VALIDATION_ERROR", "reason")
     assert demo.get("/v1/phone-numbers/kyb").json()["status"] == "submitted"
+
+
+@pytest.fixture
+def admin(sandbox: RunningSandbox) -> Iterator[httpx.Client]:
+    """A raw HTTP client of the control API with the admin token."""
+    headers = {"Authorization": f"Bearer {DEFAULT_ADMIN_TOKEN}"}
+    with httpx.Client(base_url=f"{sandbox.base_url}/_sandbox", headers=headers) as client:
+        yield client
+
+
+def test_credits_have_one_name_on_get_and_put(admin: httpx.Client) -> None:
+    put = admin.put("/orgs/org_demo/credits", json={"creditsUsd": "12.50"})
+    assert put.status_code == 200 and put.json() == {"orgId": DEMO_ORG, "creditsUsd": "12.50"}
+    assert admin.get("/orgs/org_demo/credits").json()["creditsUsd"] == "12.50"
+
+
+def test_the_old_credits_name_is_still_accepted_on_put(admin: httpx.Client) -> None:
+    assert admin.put("/orgs/org_demo/credits", json={"usd": 3}).json()["creditsUsd"] == "3.00"
+    both = admin.put("/orgs/org_demo/credits", json={"usd": 3, "creditsUsd": 4})
+    assert both.status_code == 400
+
+
+def _documented_form(path: str) -> str:
+    return re.sub(r"\{(number|fault)_id\}", "{id}", path).replace("{org_id}", "{org}")
+
+
+def _curl_examples(docs: str) -> list[tuple[str, str]]:
+    """(method, path under $SANDBOX) of each ``curl`` command in the docs."""
+    commands = re.sub(r"\\\n\s*", " ", docs).splitlines()
+    examples = []
+    for command in (line.strip() for line in commands if line.strip().startswith("curl ")):
+        method = re.search(r"-X (\w+)", command)
+        path = re.search(r"\$SANDBOX(\S*)", command)
+        assert path and '-H "$ADMIN"' in command, command
+        examples.append((method.group(1) if method else "GET", path.group(1)))
+    return examples
+
+
+def test_every_control_route_is_documented_with_an_example() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "sandbox.md").read_text()
+    router = control_router(Store(), FaultInjector())
+    routes = [
+        (method, _documented_form(route.path))
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in sorted(route.methods)
+    ]
+    examples = _curl_examples(docs)
+    assert len(routes) == 19
+    for method, path in routes:
+        assert f"`{method} {path}`" in docs, (method, path)
+        shape = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path.removeprefix("/_sandbox")))
+        assert any(
+            verb == method and re.fullmatch(shape, where) for verb, where in examples
+        ), (method, path)

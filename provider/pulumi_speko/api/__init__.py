@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "BusinessProfile": "pulumi_speko.api.models",
     "Client": "pulumi_speko.api._client",
     "ConflictError": "pulumi_speko.api.errors",
+    "EndpointNotFoundError": "pulumi_speko.api.errors",
     "ErrorDetail": "pulumi_speko.api.errors",
     "NotFoundError": "pulumi_speko.api.errors",
     "PaymentRequiredError": "pulumi_speko.api.errors",
@@ -85,6 +86,7 @@ __all__ = [
     "BusinessProfile",
     "Client",
     "ConflictError",
+    "EndpointNotFoundError",
     "ErrorDetail",
     "NotFoundError",
     "PaymentRequiredError",
@@ -155,6 +157,9 @@ if TYPE_CHECKING:
     )
     from pulumi_speko.api.errors import (
         ConflictError as ConflictError,
+    )
+    from pulumi_speko.api.errors import (
+        EndpointNotFoundError as EndpointNotFoundError,
     )
     from pulumi_speko.api.errors import (
         ErrorDetail as ErrorDetail,

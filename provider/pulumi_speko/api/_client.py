@@ -7,7 +7,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote, urlencode
@@ -17,11 +17,13 @@ import pydantic
 
 from pulumi_speko._version import __version__
 from pulumi_speko.api import _retry
-from pulumi_speko.api._error_body import read_error_body
+from pulumi_speko.api._error_body import ErrorBody, read_error_body
 from pulumi_speko.api.errors import (
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
+    EndpointNotFoundError,
+    NotFoundError,
     SpekoError,
     UnexpectedResponseError,
     ValidationError,
@@ -81,6 +83,9 @@ class _Call:
     target: str  # path and query, percent-encoded, relative to the base URL
     shown: str  # ``target`` with the API key redacted
     body: dict[str, Any] | None = None
+    # Whether the path names one number: only there does a 404 mean "gone"; anywhere
+    # else (a list, a search, a POST) the path always exists and a 404 means a wrong URL.
+    names_one_number: bool = False
 
 
 def _id_segment(resource_id: str) -> str:
@@ -236,7 +241,8 @@ class Client:
     # --------------------------------------------------------------------- plumbing
 
     def _number_call(self, method: str, id: str, body: dict[str, Any] | None = None) -> _Call:
-        return self._make_call(method, f"{PHONE_NUMBERS_PATH}/{_id_segment(id)}", body=body)
+        call = self._make_call(method, f"{PHONE_NUMBERS_PATH}/{_id_segment(id)}", body=body)
+        return replace(call, names_one_number=True)
 
     def _make_call(
         self,
@@ -363,11 +369,20 @@ class Client:
     # --------------------------------------------------------------- error mapping
 
     def _api_error(self, call: _Call, response: httpx.Response) -> ApiError:
-        status = response.status_code
-        body = read_error_body(status, response.text, self._redact)
-        error_class = error_class_for_status(status)
-        fields: dict[str, Any] = {
-            "status": status,
+        body = read_error_body(response.status_code, response.text, self._redact)
+        error_class = error_class_for_status(response.status_code)
+        fields = self._error_fields(call, response, body)
+        if error_class is NotFoundError and not call.names_one_number:
+            return EndpointNotFoundError(base_url=self._redact(self._base_url), **fields)
+        if issubclass(error_class, ValidationError):
+            return error_class(details=body.details, **fields)
+        return error_class(**fields)
+
+    def _error_fields(
+        self, call: _Call, response: httpx.Response, body: ErrorBody
+    ) -> dict[str, Any]:
+        return {
+            "status": response.status_code,
             "code": body.code,
             "message": body.message,
             "method": call.method,
@@ -375,9 +390,6 @@ class Client:
             "request_id": self._request_id(response),
             "retry_after": _retry_after_seconds(response),
         }
-        if issubclass(error_class, ValidationError):
-            return error_class(details=body.details, **fields)
-        return error_class(**fields)
 
     def _transport_error(self, call: _Call, exc: httpx.RequestError) -> ApiConnectionError:
         timed_out = isinstance(exc, httpx.TimeoutException)
@@ -388,6 +400,7 @@ class Client:
             path=call.shown,
             request_sent=not isinstance(exc, _NOT_SENT_ERRORS),
             reason=f"{type(exc).__name__}: {detail}",
+            base_url=self._redact(self._base_url),
         )
 
     def _request_id(self, response: httpx.Response) -> str | None:

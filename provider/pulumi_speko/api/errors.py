@@ -13,7 +13,8 @@ raises ``pydantic.ValidationError`` before any request and is not part of this t
     │   ├── AuthenticationError   401
     │   ├── PaymentRequiredError  402
     │   ├── PermissionDeniedError 403
-    │   ├── NotFoundError         404
+    │   ├── NotFoundError         404 on one number: it is gone (or another org's)
+    │   ├── EndpointNotFoundError 404 on a path that always exists: the base URL is wrong
     │   ├── ConflictError         409
     │   ├── RateLimitError        429
     │   └── ServerError           5xx
@@ -171,6 +172,46 @@ class NotFoundError(ApiError):
     """404: no such resource in this organization."""
 
 
+class EndpointNotFoundError(ApiError):
+    """404 on a path that always exists (a list, a search, a POST): the base URL is wrong.
+
+    Unlike :class:`NotFoundError` it never means that something is gone. ``base_url`` is
+    the API root the request was resolved against.
+    """
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        code: str,
+        message: str,
+        method: str,
+        path: str,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+        attempts: int = 1,
+        base_url: str,
+    ) -> None:
+        super().__init__(
+            status=status,
+            code=code,
+            message=message,
+            method=method,
+            path=path,
+            request_id=request_id,
+            retry_after=retry_after,
+            attempts=attempts,
+        )
+        self.base_url = base_url
+
+    def _summary(self) -> str:
+        endpoint = self.base_url + self.path.split("?", 1)[0]
+        return (
+            f"{self.message}; {endpoint} is not an endpoint of the API, "
+            f"so the base URL {self.base_url} is wrong"
+        )
+
+
 class ConflictError(ApiError):
     """409: the E.164 is already held by a live number."""
 
@@ -206,11 +247,19 @@ class ApiConnectionError(SpekoError):
 
     ``request_sent`` is False only when no connection was established, so the request
     provably did not reach the server; when True the request may have taken effect.
-    ``reason`` names the transport failure, e.g. ``ReadError: connection reset``.
+    ``reason`` names the transport failure, e.g. ``ReadError: connection reset``;
+    ``base_url`` the API root it tried, when known.
     """
 
     def __init__(
-        self, *, method: str, path: str, request_sent: bool, reason: str, attempts: int = 1
+        self,
+        *,
+        method: str,
+        path: str,
+        request_sent: bool,
+        reason: str,
+        attempts: int = 1,
+        base_url: str | None = None,
     ) -> None:
         super().__init__()
         self.method = method
@@ -218,6 +267,7 @@ class ApiConnectionError(SpekoError):
         self.request_sent = request_sent
         self.reason = reason
         self.attempts = attempts
+        self.base_url = base_url
 
     def _what_happened(self) -> str:
         if self.request_sent:
@@ -236,7 +286,8 @@ class ApiConnectionError(SpekoError):
             f"{self.method} {self.path} -> {self._what_happened()} ({self.reason})"
             f"{self._consequence()}"
         )
-        return _one_line(line + self._notes())
+        tried = f"tried {self.base_url}" if self.base_url else None
+        return _one_line(line + self._notes(tried))
 
     def __repr__(self) -> str:
         return (

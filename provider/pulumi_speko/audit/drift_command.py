@@ -24,10 +24,8 @@ from typing import TYPE_CHECKING, Final
 
 from pulumi_speko.audit.stack_export import add_stack_export_argument
 from pulumi_speko.credentials import (
-    CONFIG_API_KEY,
     CONFIG_BASE_URL,
     CONFIG_KEYS,
-    ENV_API_KEY,
     ConfigError,
     Credentials,
     client_for,
@@ -119,13 +117,12 @@ def _pulumi_config(environ: Mapping[str, str]) -> dict[str, str | None]:
 
 
 def api_error_line(action: str, base_url: str, error: SpekoError) -> str:
-    """One line for an API failure; a refused key gets a hint (the key is never shown)."""
-    from pulumi_speko.api import AuthenticationError
+    """One line for an API failure, with the setting to check when one is to blame."""
+    from pulumi_speko.setting_hints import setting_hint
 
     line = f"cannot {action} at {base_url}: {error}"
-    if isinstance(error, AuthenticationError):
-        line += f"; the API key was refused (check {CONFIG_API_KEY} or {ENV_API_KEY})"
-    return line
+    hint = setting_hint(error)
+    return f"{line} ({hint})" if hint else line
 
 
 def run(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from pulumi_speko.api.errors import (
     SpekoError,
 )
 from pulumi_speko.credentials import ConfigError
+from pulumi_speko.setting_hints import setting_hint
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -33,7 +34,9 @@ class SpekoProviderError(Exception):
 
 def describe(action: str, error: BaseException) -> str:
     """One line: what was attempted, then the client's own one-line description."""
-    hint = next((text for kind, text in _HINTS.items() if isinstance(error, kind)), None)
+    hint = setting_hint(error) or next(
+        (text for kind, text in _HINTS.items() if isinstance(error, kind)), None
+    )
     line = f"{action}: {error}"
     return f"{line} ({hint})" if hint else line
 

@@ -48,8 +48,9 @@ class SipTrunkPhoneNumberArgs:
         replaces=True,
     )
     sip_trunk_id: pulumi.Input[str] | None = arg(
-        "The SIP trunk (deprecated by the platform in favour of installations). Changing it "
-        "replaces the resource.",
+        "Deprecated: the platform keeps it only for older integrations; use "
+        "`sip_connection_installation_id`. The SIP trunk of the number (ignored by the platform "
+        "when `sip_connection_installation_id` is set). Changing it replaces the resource.",
         replaces=True,
     )
     sip_provider_name: pulumi.Input[str] | None = arg(

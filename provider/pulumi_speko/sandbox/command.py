@@ -7,6 +7,7 @@ fast and works without the ``sandbox`` extra.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 
 from pulumi_speko.sandbox.seed import (
@@ -18,6 +19,7 @@ from pulumi_speko.sandbox.seed import (
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
+MAX_PORT = 65535
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
@@ -28,8 +30,28 @@ def _pool_size(text: str) -> int:
     return size
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= MAX_PORT:
+        raise argparse.ArgumentTypeError(
+            f"must be a port number from 0 (any free port) to {MAX_PORT}, got {text!r}"
+        )
+    return port
+
+
 def parse_api_key(text: str) -> tuple[str, str]:
-    """``ORG=KEY`` as (ORG, KEY); a bare ``KEY`` belongs to the demo org."""
+    """``ORG=KEY`` as (ORG, KEY); a bare ``KEY`` belongs to the demo org.
+
+    Whitespace is refused: the client (and the provider's ``speko:apiKey``) refuses such
+    keys, so the sandbox would accept a key nothing can send.
+    """
+    if any(character.isspace() for character in text):
+        raise argparse.ArgumentTypeError(
+            "an organization id or key contains whitespace: give KEY or ORG=KEY, one word each"
+        )
     org_id, sep, key = text.partition("=")
     if not sep:
         org_id, key = DEMO_ORG, text
@@ -48,7 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (%(default)s)")
     parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help="port to bind, 0 for any (%(default)s)"
+        "--port", type=_port, default=DEFAULT_PORT, help="port to bind, 0 for any (%(default)s)"
     )
     parser.add_argument(
         "--db",
@@ -98,6 +120,11 @@ def _banner(url: str, keys: dict[str, str], admin_token: str, db: str) -> str:
     )
 
 
+def _fail(message: str) -> int:
+    print(f"pulumi-speko sandbox: error: {message}", file=sys.stderr)
+    return 1
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM; exit 0 after a clean stop."""
     from pulumi_speko.sandbox.seed import SeedConfig
@@ -110,14 +137,20 @@ def run(args: argparse.Namespace) -> int:
     )
     from pulumi_speko.sandbox.store import Store
 
+    seed = SeedConfig(pool_size=args.pool_size, extra_keys=tuple(args.api_keys))
+    try:
+        store = Store(args.db, seed)
+    except sqlite3.Error as error:
+        return _fail(
+            f"cannot use {args.db} as the sandbox database ({error}): give --db a writable "
+            "path to an SQLite file (created when missing), or leave it out to keep state "
+            "in memory"
+        )
     try:
         sock = bind(args.host, args.port)
     except OSError as error:
-        print(
-            f"pulumi-speko sandbox: cannot bind {args.host}:{args.port}: {error}", file=sys.stderr
-        )
-        return 1
-    store = Store(args.db, SeedConfig(pool_size=args.pool_size, extra_keys=tuple(args.api_keys)))
+        store.close()
+        return _fail(f"cannot bind {args.host}:{args.port}: {error}")
     sandbox = Sandbox(store, admin_token=args.admin_token)
     server = ForegroundServer(uvicorn_config(sandbox, log_level=args.log_level))
     print(_banner(base_url(sock), store.api_keys(), args.admin_token, args.db), flush=True)

@@ -11,8 +11,9 @@ Routes:
   and restarts the fault RNG from its seed.
 - ``POST /_sandbox/orgs`` ``{"orgId", "apiKey"}``: add an org (seeded like the demo ones)
   or another key of an existing org.
-- ``GET|PUT /_sandbox/orgs/{org}/credits`` (``{"usd": "12.50"}``): the prepaid balance,
-  answered as ``{"orgId", "creditsUsd": "12.50"}``.
+- ``GET|PUT /_sandbox/orgs/{org}/credits`` (``{"creditsUsd": "12.50"}``): the prepaid
+  balance, answered as ``{"orgId", "creditsUsd": "12.50"}``; PUT still accepts the older
+  ``{"usd": ...}``.
 - ``POST /_sandbox/orgs/{org}/agents`` ``{"agentId"}``,
   ``POST /_sandbox/orgs/{org}/sip-installations`` ``{"installationId"}``.
 - ``POST /_sandbox/orgs/{org}/verification/approve|revoke``,
@@ -42,7 +43,7 @@ from pulumi_speko.sandbox.seed import DEFAULT_ADMIN_TOKEN
 from pulumi_speko.sandbox.store import Store
 
 __all__ = ["CONTROL_PREFIX", "DEFAULT_ADMIN_TOKEN", "AdminAuthMiddleware", "control_router"]
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 CONTROL_PREFIX = "/_sandbox"
@@ -62,9 +63,14 @@ class NewOrg(ControlBody):
 
 
 class Credits(ControlBody):
-    """A prepaid balance in USD (a JSON number or a decimal string)."""
+    """A prepaid balance in USD (a JSON number or a decimal string), named as GET names it.
 
-    usd: Annotated[Decimal, Field(ge=0, le=10**9)]
+    ``usd``, the name PUT took before, is still accepted.
+    """
+
+    creditsUsd: Annotated[
+        Decimal, Field(ge=0, le=10**9, validation_alias=AliasChoices("creditsUsd", "usd"))
+    ]
 
 
 class NewAgent(ControlBody):
@@ -180,7 +186,7 @@ def _data_routes(router: APIRouter, store: Store, injector: FaultInjector) -> No
 
     @router.put("/orgs/{org_id}/credits")
     def set_credits(org_id: str, body: Credits) -> dict[str, str]:
-        store.set_credits(org_id, body.usd)
+        store.set_credits(org_id, body.creditsUsd)
         return _credits(store, org_id)
 
     @router.post("/orgs/{org_id}/agents", status_code=201)

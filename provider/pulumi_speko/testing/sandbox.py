@@ -124,7 +124,7 @@ class SandboxControl:
 
     def set_credits(self, org_id: str, usd: Decimal | float | str) -> None:
         """Set the org's prepaid balance."""
-        self._call("PUT", f"/orgs/{org_id}/credits", {"usd": str(usd)})
+        self._call("PUT", f"/orgs/{org_id}/credits", {"creditsUsd": str(usd)})
 
     def get_credits(self, org_id: str) -> Decimal:
         """The org's prepaid balance in USD."""

@@ -1,0 +1,51 @@
+"""Statements of README.md and the packaging metadata that must stay true."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pulumi_speko.sandbox.model import derive_setup_status
+
+ROOT = Path(__file__).parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def test_no_reference_to_files_outside_the_repository() -> None:
+    for name in re.findall(r"[\w./-]+\.md\b", README):
+        assert (ROOT / name).is_file(), name
+
+
+def test_the_audit_sample_issues_are_those_the_sandbox_derives() -> None:
+    sample = README[README.index("## Speko audit:") :]
+    issues = set(re.findall(r"action_required: ([\w, ]+) \|", sample))
+    names = {name.strip() for listed in issues for name in listed.split(",")}
+    derivable = set()
+    for source in ("managed", "sip_trunk"):
+        for direction in ("inbound", "outbound", "both"):
+            derived = derive_setup_status(
+                source=source,
+                direction=direction,
+                agent_id=None,
+                has_template=False,
+                installation_exists=False,
+                suspended=False,
+            )
+            derivable |= set(derived.issues)
+    assert names and names <= derivable, names - derivable
+
+
+def test_license_is_the_spdx_string_and_the_file_is_apache_2() -> None:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["license"] == "Apache-2.0"
+    assert "setuptools>=77" in project["build-system"]["requires"]  # PEP 639 strings
+    license_text = (ROOT / "LICENSE").read_text()
+    assert "Apache License" in license_text and "Version 2.0, January 2004" in license_text
+    assert "END OF TERMS AND CONDITIONS" in license_text
+
+
+def test_sip_trunk_id_is_marked_deprecated() -> None:
+    assert "`sip_trunk_id` — deprecated" in README
+    assert "Deprecated:" in (ROOT / "schema.json").read_text()
