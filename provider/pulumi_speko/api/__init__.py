@@ -43,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "ConflictError": "pulumi_speko.api.errors",
     "ErrorDetail": "pulumi_speko.api.errors",
     "NotFoundError": "pulumi_speko.api.errors",
+    "OrganizationMismatchError": "pulumi_speko.api.errors",
     "PaymentRequiredError": "pulumi_speko.api.errors",
     "PermissionDeniedError": "pulumi_speko.api.errors",
     "PhoneNumber": "pulumi_speko.api.models",
@@ -87,6 +88,7 @@ __all__ = [
     "ConflictError",
     "ErrorDetail",
     "NotFoundError",
+    "OrganizationMismatchError",
     "PaymentRequiredError",
     "PermissionDeniedError",
     "PhoneNumber",
@@ -161,6 +163,9 @@ if TYPE_CHECKING:
     )
     from pulumi_speko.api.errors import (
         NotFoundError as NotFoundError,
+    )
+    from pulumi_speko.api.errors import (
+        OrganizationMismatchError as OrganizationMismatchError,
     )
     from pulumi_speko.api.errors import (
         PaymentRequiredError as PaymentRequiredError,
