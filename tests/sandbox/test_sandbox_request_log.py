@@ -4,7 +4,8 @@ The log used to be written after the answer had been sent, so a client could rea
 log without its last call in it, and a test's last call could land in the log after the
 next test had cleared it (the 97th of 96 requests that
 ``test_parallel_imports_updates_and_releases_leave_a_clean_state`` saw on a busy
-machine). Driven at the ASGI level, this needs no timing to show it.
+machine). Driven at the ASGI level, this needs no timing to show it. Also: every answer
+names the organization of the key that asked.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import httpx
 import pytest
 from pulumi_speko.sandbox.faults import FaultInjector, FaultMiddleware, FaultRule
+from pulumi_speko.testing.sandbox import DEMO_ORG, OTHER_ORG
 from starlette.types import Message, Receive, Scope, Send
+
+from .support import submit_body
 
 SCOPE: dict[str, Any] = {
     "type": "http",
@@ -63,3 +68,25 @@ def test_a_faulted_call_is_logged_once_before_its_answer_ends(action: str) -> No
     injector.add(FaultRule(method="GET", path_pattern="/v1/*", action=action, status=503, times=1))
     sizes = log_sizes_seen_by_the_client(injector)
     assert sizes[-1] == 1 and len(injector.log()) == 1
+
+
+def test_every_answer_carries_the_keys_organization(
+    demo: httpx.Client, other: httpx.Client
+) -> None:
+    """The sandbox scopes by key: each number and submission names the key's organization."""
+    for client, organization in ((demo, DEMO_ORG), (other, OTHER_ORG)):
+        imported = client.post(
+            "/v1/phone-numbers/import",
+            json={"e164": f"+44207{len(organization):06d}", "sipTrunkId": "t"},
+        ).json()
+        number_id = imported["id"]
+        answers = [
+            imported,
+            *client.get("/v1/phone-numbers").json(),
+            client.get(f"/v1/phone-numbers/{number_id}").json(),
+            client.patch(f"/v1/phone-numbers/{number_id}", json={"label": "x"}).json(),
+            client.put("/v1/phone-numbers/kyb/draft", json=submit_body()).json(),
+            client.post("/v1/phone-numbers/kyb/submit", json=submit_body()).json(),
+            client.get("/v1/phone-numbers/kyb").json()["submission"],
+        ]
+        assert {answer["organizationId"] for answer in answers} == {organization}
