@@ -177,6 +177,7 @@ def client_for(credentials: Credentials) -> Client:
         credentials.base_url,
         timeout=credentials.timeout,
         allow_insecure_http=credentials.allow_insecure_http,
+        expected_organization_id=credentials.organization_id,
     )
 
 

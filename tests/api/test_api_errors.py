@@ -223,7 +223,14 @@ def test_validation_error_without_details(no_retry_client: Client, fake_api: Fak
             {},
             "409 CONFLICT: already held",
         ),
-        (302, "", {"Location": "https://elsewhere"}, "302 HTTP_302: Found"),
+        (
+            302,
+            "",
+            {"Location": "https://elsewhere"},
+            "302 HTTP_302: the API redirected to https://elsewhere, and redirects are never "
+            "followed so the key goes only to the configured base URL; set the base URL to the "
+            "address that answers directly (https)",
+        ),
     ],
 )
 def test_an_unusual_error_body_still_yields_a_sensible_error(

@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "EndpointNotFoundError": "pulumi_speko.api.errors",
     "ErrorDetail": "pulumi_speko.api.errors",
     "NotFoundError": "pulumi_speko.api.errors",
+    "OrganizationMismatchError": "pulumi_speko.api.errors",
     "PaymentRequiredError": "pulumi_speko.api.errors",
     "PermissionDeniedError": "pulumi_speko.api.errors",
     "PhoneNumber": "pulumi_speko.api.models",
@@ -89,6 +90,7 @@ __all__ = [
     "EndpointNotFoundError",
     "ErrorDetail",
     "NotFoundError",
+    "OrganizationMismatchError",
     "PaymentRequiredError",
     "PermissionDeniedError",
     "PhoneNumber",
@@ -166,6 +168,9 @@ if TYPE_CHECKING:
     )
     from pulumi_speko.api.errors import (
         NotFoundError as NotFoundError,
+    )
+    from pulumi_speko.api.errors import (
+        OrganizationMismatchError as OrganizationMismatchError,
     )
     from pulumi_speko.api.errors import (
         PaymentRequiredError as PaymentRequiredError,

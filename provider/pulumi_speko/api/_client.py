@@ -24,11 +24,13 @@ from pulumi_speko.api.errors import (
     ApiTimeoutError,
     EndpointNotFoundError,
     NotFoundError,
+    OrganizationMismatchError,
     SpekoError,
     UnexpectedResponseError,
     ValidationError,
     error_class_for_status,
 )
+from pulumi_speko.api.identity import organization_of_key
 from pulumi_speko.api.models import (
     AvailablePhoneNumber,
     AvailablePhoneNumberQuery,
@@ -68,6 +70,7 @@ _NOT_SENT_ERRORS: tuple[type[httpx.RequestError], ...] = (
     httpx.LocalProtocolError,
 )
 _MAX_PARSE_PROBLEMS_SHOWN = 3
+_READ_METHODS = frozenset({"GET", "HEAD"})
 
 logger = logging.getLogger("pulumi_speko.api")
 
@@ -119,7 +122,11 @@ class Client:
     threads. Idempotent calls are retried on 429, 5xx and transport failures; a POST only
     when it provably did not take effect (no connection, or 429). Plain ``http`` is
     refused unless the host is loopback or ``allow_insecure_http`` is set, and redirects
-    are never followed, so the key goes only where it was meant to. Errors are
+    are never followed, so the key goes only where it was meant to. With
+    ``expected_organization_id`` (``speko:organizationId``) every PhoneNumber and
+    VerificationSubmission of another organization is refused with
+    :class:`~pulumi_speko.api.errors.OrganizationMismatchError`, and the key's
+    organization is checked once before the first write. Errors are
     :mod:`pulumi_speko.api.errors`; invalid input raises ``pydantic.ValidationError``
     before any request. The API key is sent only in the ``Authorization`` header.
     """
@@ -136,6 +143,7 @@ class Client:
         clock: Callable[[], float] = time.monotonic,
         retry_budget: float = _retry.DEFAULT_RETRY_BUDGET,
         allow_insecure_http: bool = False,
+        expected_organization_id: str | None = None,
     ) -> None:
         _check_settings(api_key, base_url, timeout, max_retries, allow_insecure_http)
         self._api_key = api_key
@@ -149,6 +157,9 @@ class Client:
         self._http_client: httpx.Client | None = None
         self._closed = False
         self._lock = threading.Lock()
+        self._expected_organization_id = expected_organization_id
+        self._organization_checked = False
+        self._organization_lock = threading.Lock()
 
     @property
     def base_url(self) -> str:
@@ -255,22 +266,54 @@ class Client:
         return _Call(method, target, self._redact(target), body)
 
     def _call(self, model: type[ModelT], call: _Call) -> ModelT:
+        self._check_organization_before_write(call)
         response = self._send_with_retries(call)
         data = self._json_body(call, response)
         try:
-            return parse_response(model, data)
+            parsed = parse_response(model, data)
         except pydantic.ValidationError as exc:
             reason = _describe_invalid(model.__name__, exc)
+        else:
+            self._refuse_other_organizations(call, [parsed])
+            return parsed
         raise self._unexpected(call, response, reason)
 
     def _call_list(self, model: type[ModelT], call: _Call) -> list[ModelT]:
         response = self._send_with_retries(call)
         data = self._json_body(call, response)
         try:
-            return parse_response_list(model, data)
+            parsed = parse_response_list(model, data)
         except pydantic.ValidationError as exc:
             reason = _describe_invalid(f"list of {model.__name__}", exc)
+        else:
+            self._refuse_other_organizations(call, parsed)
+            return parsed
         raise self._unexpected(call, response, reason)
+
+    # ------------------------------------------------------------ organization pin
+
+    def _refuse_other_organizations(self, call: _Call, parsed: list[Any]) -> None:
+        """Raise when a pinned client parsed anything of another organization."""
+        expected = self._expected_organization_id
+        if expected is None:
+            return
+        for organization in _organizations_of(parsed):
+            if organization != expected:
+                raise OrganizationMismatchError(
+                    expected=expected, actual=organization, method=call.method, path=call.shown
+                )
+
+    def _check_organization_before_write(self, call: _Call) -> None:
+        """Before a pinned client's first write, learn the key's organization (each
+        answer is checked against the pin), so a key of another organization writes
+        nothing there. A key whose organization cannot be learned (no number, no
+        submission) is checked on the write's own answer."""
+        if call.method in _READ_METHODS or self._expected_organization_id is None:
+            return
+        with self._organization_lock:
+            if not self._organization_checked:
+                organization_of_key(self)
+                self._organization_checked = True
 
     def _json_body(self, call: _Call, response: httpx.Response) -> Any:
         try:
@@ -372,6 +415,8 @@ class Client:
         body = read_error_body(response.status_code, response.text, self._redact)
         error_class = error_class_for_status(response.status_code)
         fields = self._error_fields(call, response, body)
+        if response.is_redirect:
+            fields["message"] = self._redirect_message(response)
         if error_class is NotFoundError and not call.names_one_number:
             return EndpointNotFoundError(base_url=self._redact(self._base_url), **fields)
         if issubclass(error_class, ValidationError):
@@ -390,6 +435,14 @@ class Client:
             "request_id": self._request_id(response),
             "retry_after": _retry_after_seconds(response),
         }
+
+    def _redirect_message(self, response: httpx.Response) -> str:
+        location = self._redact(response.headers.get("Location", "")) or "an unnamed address"
+        return (
+            f"the API redirected to {location}, and redirects are never followed so the key "
+            "goes only to the configured base URL; set the base URL to the address that "
+            "answers directly (https)"
+        )
 
     def _transport_error(self, call: _Call, exc: httpx.RequestError) -> ApiConnectionError:
         timed_out = isinstance(exc, httpx.TimeoutException)
@@ -420,6 +473,18 @@ class Client:
         if isinstance(data, dict):
             return {self._redact(key): self._redact_json(value) for key, value in data.items()}
         return data
+
+
+def _organizations_of(parsed: list[Any]) -> list[str]:
+    """The ``organizationId`` of each number or submission in ``parsed`` (an overview's
+    through its submission)."""
+    organizations: list[str] = []
+    for item in parsed:
+        if isinstance(item, VerificationOverview):
+            item = item.submission
+        if isinstance(item, (PhoneNumber, VerificationSubmission)):
+            organizations.append(item.organization_id)
+    return organizations
 
 
 def _is_retryable(method: str, failure: SpekoError) -> bool:

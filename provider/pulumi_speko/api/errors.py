@@ -343,3 +343,32 @@ class UnexpectedResponseError(SpekoError):
             f"{type(self).__name__}(status={self.status}, method={self.method!r}, "
             f"path={self.path!r}, reason={self.reason!r}, request_id={self.request_id!r})"
         )
+
+
+class OrganizationMismatchError(SpekoError):
+    """A response belongs to another organization than the client was pinned to.
+
+    Raised by a client built with ``expected_organization_id`` for every PhoneNumber or
+    VerificationSubmission of another organization it parses, so nothing of that
+    organization reaches the caller. ``expected`` is the pinned organization, ``actual``
+    the one the response carries.
+    """
+
+    def __init__(self, *, expected: str, actual: str, method: str, path: str) -> None:
+        super().__init__()
+        self.expected = expected
+        self.actual = actual
+        self.method = method
+        self.path = path
+
+    def __str__(self) -> str:
+        return _one_line(
+            f"{self.method} {self.path} answered for organization {self.actual}, but the "
+            f"client is pinned to organization {self.expected}"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(expected={self.expected!r}, actual={self.actual!r}, "
+            f"method={self.method!r}, path={self.path!r})"
+        )

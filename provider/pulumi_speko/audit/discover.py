@@ -17,6 +17,10 @@ Resource names come from the label (``"Support (EN)"`` -> ``support-en``), else 
 E.164 (``phone-14155550100``, ``sip-442071838750``); a name that several numbers would
 share, or that the export already uses, gets the E.164 digits appended. The variable is
 that name as a Python identifier.
+
+:func:`confirm_export_organization` refuses a key of another organization than the
+export's: its numbers would all look unmanaged, and adopting them would put another
+organization's numbers under this stack.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import Any, Final
 
 from pulumi_speko.api.models import INBOUND_DIRECTIONS, PhoneNumber
 from pulumi_speko.audit.stack_export import NUMBER_TYPES, StackExport
+from pulumi_speko.organization import confirm_same_organization
 
 __all__ = [
     "DISCOVER_SCHEMA_VERSION",
@@ -39,6 +44,7 @@ __all__ = [
     "Adoption",
     "Discovery",
     "adoption_inputs",
+    "confirm_export_organization",
     "discover",
     "render",
     "render_json",
@@ -116,6 +122,19 @@ def discover(
         organization_numbers=len(live_numbers),
         adoptions=adoptions,
     )
+
+
+def confirm_export_organization(export: StackExport | None, key_organization: str | None) -> None:
+    """Raise :class:`~pulumi_speko.credentials.WrongOrganizationError` when the key is
+    known to belong to another organization than a number resource of ``export`` was
+    recorded under. An unknown organization passes: the key then lists no number."""
+    if export is None:
+        return
+    for resource in export.speko_resources(include_pending_delete=True):
+        recorded = resource.value("organization_id")
+        if resource.type in NUMBER_TYPES and isinstance(recorded, str):
+            what = f"{resource.type_name} {resource.name} ({resource.id}) in the stack export"
+            confirm_same_organization(recorded, key_organization, what)
 
 
 def _accounted_for(export: StackExport | None) -> tuple[set[str], dict[str, str], set[str]]:

@@ -4,8 +4,10 @@ Lists the organization's numbers that no resource of the stack export manages (e
 number when no export is given) and prints Python that adopts each: a ``PhoneNumber``
 or ``SipTrunkPhoneNumber`` with ``adopt_existing=True`` and its live routing. Exit
 status 0 when the listing is printed (whether or not it is empty), 1 with a one-line
-error when the file cannot be read, no API key is found or the API fails. Credentials
-are read like ``pulumi-speko drift`` reads them.
+error when the file cannot be read, no API key is found or the API fails, 3 when the
+key's organization is known not to be the one the export's resources were recorded
+under (its numbers are not the stack's to adopt). Credentials are read like
+``pulumi-speko drift`` reads them.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from typing import Final
 from pulumi_speko.audit.drift_command import (
     EXIT_ERROR,
     EXIT_OK,
+    EXIT_WRONG_ORGANIZATION,
     add_api_arguments,
     api_error_line,
     cli_client,
     cli_credentials,
+    organization_failure,
 )
 from pulumi_speko.audit.stack_export import add_stack_export_argument
 
@@ -41,12 +45,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="python (default: declarations that adopt each number) or json",
     )
     add_api_arguments(parser)
+    parser.epilog = (
+        f"exit status: 0 listed, 1 error, {EXIT_WRONG_ORGANIZATION} the API key is another "
+        "organization's than the stack export's"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """List the unmanaged numbers and print how to adopt them; returns the exit status."""
-    from pulumi_speko.api import SpekoError
-    from pulumi_speko.audit.discover import discover, render
+    from pulumi_speko.api import OrganizationMismatchError, SpekoError
+    from pulumi_speko.api.identity import organization_of_numbers
+    from pulumi_speko.audit.discover import confirm_export_organization, discover, render
     from pulumi_speko.audit.stack_export import StackExportError, load_stack_export
     from pulumi_speko.credentials import ConfigError
 
@@ -59,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
     with client:
         try:
             numbers = client.list_phone_numbers()
+            key_organization = organization_of_numbers(numbers) or credentials.organization_id
+            confirm_export_organization(export, key_organization)
+        except (OrganizationMismatchError, ConfigError) as error:
+            return organization_failure(_PROG, error)
         except SpekoError as error:
             return _fail(api_error_line("list phone numbers", credentials.base_url, error))
     discovery = discover(export, numbers, base_url=credentials.base_url)

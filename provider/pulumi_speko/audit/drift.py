@@ -21,12 +21,17 @@ listed under *not compared*. Read-only references (``external``) belong to anoth
 stack and are left out.
 
 :func:`render_text` and :func:`render_json` print a report.
+
+A report is trusted only when the key is the stack's organization's: the platform answers
+404 for another organization's ids, so a key of another organization would make every
+number look released. :func:`confirm_organization` applies the providers' rule
+(:func:`pulumi_speko.organization.confirm_gone`) to the report before it is printed.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Final
 
@@ -39,6 +44,7 @@ from pulumi_speko.audit.stack_export import (
     StackExport,
     StateResource,
 )
+from pulumi_speko.organization import confirm_gone, confirm_same_organization
 from pulumi_speko.resources._props import number_outputs, same_value
 
 __all__ = [
@@ -54,6 +60,7 @@ __all__ = [
     "HeldBy",
     "ResourceDrift",
     "compare",
+    "confirm_organization",
     "render",
     "render_json",
     "render_text",
@@ -263,6 +270,31 @@ def _verification_drift(
         informational=informational,
         not_compared=not_compared,
     )
+
+
+def confirm_organization(
+    export: StackExport, report: DriftReport, key_organization: Callable[[], str | None]
+) -> None:
+    """Raise unless the report can be trusted: every gone resource was recorded under
+    the key's organization (asked of ``key_organization`` only when one is gone), and
+    no live verification belongs to another organization than the one recorded.
+
+    Raises :class:`~pulumi_speko.credentials.WrongOrganizationError` or
+    :class:`~pulumi_speko.organization.UnknownOrganizationError`.
+    """
+    recorded_by_urn = {
+        r.urn: organization
+        for r in export.speko_resources()
+        if isinstance(organization := r.value("organization_id"), str)
+    }
+    for drift in report.resources:
+        recorded = recorded_by_urn.get(drift.urn)
+        what = f"{drift.type} {drift.name} ({drift.id}) in the stack export"
+        moved = next((c for c in drift.changes if c.field == "organization_id"), None)
+        if recorded is not None and moved is not None and isinstance(moved.live, str):
+            confirm_same_organization(recorded, moved.live, what)
+        if drift.status == GONE:
+            confirm_gone(recorded, key_organization() if recorded else None, what)
 
 
 def _ordered(fields: Mapping[str, Any]) -> dict[str, Any]:

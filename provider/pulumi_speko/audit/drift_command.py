@@ -3,7 +3,8 @@
 Compares the speko resources of a ``pulumi stack export`` file with the live API and
 prints each difference per resource. Exit status 0 when nothing drifted, 2 on drift, 1
 with a one-line error when the file cannot be read, no API key is found or the API
-fails (the key is never printed).
+fails (the key is never printed), 3 when the key is not the stack's organization's or
+its organization cannot be established (nothing is reported released on a guess).
 
 Credentials are read as the provider reads them, minus the stack config this command
 has no access to: ``speko:apiKey`` / ``speko:baseUrl`` from ``PULUMI_CONFIG`` (the JSON
@@ -19,9 +20,10 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
+from pulumi_speko.api.identity import organization_of_key
 from pulumi_speko.audit.stack_export import add_stack_export_argument
 from pulumi_speko.credentials import (
     CONFIG_BASE_URL,
@@ -31,26 +33,35 @@ from pulumi_speko.credentials import (
     client_for,
     resolve_credentials,
 )
+from pulumi_speko.organization import pinned_organization_error
 
 if TYPE_CHECKING:
-    from pulumi_speko.api import Client, SpekoError
+    from pulumi_speko.api import Client, PhoneNumber, SpekoError
 
 __all__ = [
     "EXIT_DRIFT",
     "EXIT_ERROR",
     "EXIT_OK",
+    "EXIT_WRONG_ORGANIZATION",
     "PULUMI_CONFIG_ENV",
     "CliConfigError",
     "add_api_arguments",
     "add_arguments",
     "api_error_line",
     "cli_credentials",
+    "organization_failure",
     "run",
 ]
 
 EXIT_OK: Final = 0
 EXIT_ERROR: Final = 1
 EXIT_DRIFT: Final = 2
+EXIT_WRONG_ORGANIZATION: Final = 3
+EXIT_CODES_HELP: Final = (
+    "exit status: 0 no drift, 2 drift, 1 error, 3 the API key is another organization's "
+    "than the stack's (or its organization cannot be established: set speko:organizationId "
+    "/ SPEKO_ORGANIZATION_ID)"
+)
 PULUMI_CONFIG_ENV: Final = "PULUMI_CONFIG"
 _PROG: Final = "pulumi-speko drift"
 
@@ -79,6 +90,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="text (default: each difference per resource) or json",
     )
     add_api_arguments(parser)
+    parser.epilog = EXIT_CODES_HELP
 
 
 def cli_credentials(base_url: str | None, environ: Mapping[str, str] | None = None) -> Credentials:
@@ -127,8 +139,8 @@ def api_error_line(action: str, base_url: str, error: SpekoError) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Compare the export named by ``args`` with the live API; returns the exit status."""
-    from pulumi_speko.api import SpekoError
-    from pulumi_speko.audit.drift import compare, render
+    from pulumi_speko.api import OrganizationMismatchError, SpekoError
+    from pulumi_speko.audit.drift import compare, confirm_organization, render
     from pulumi_speko.audit.stack_export import (
         BUSINESS_VERIFICATION_TYPE,
         StackExportError,
@@ -150,11 +162,41 @@ def run(args: argparse.Namespace) -> int:
             numbers = client.list_phone_numbers()
             action = "read the business verification"
             verification = client.get_business_verification() if needs_verification else None
+            report = compare(export, numbers, verification, base_url=credentials.base_url)
+            action = "learn the API key's organization"
+            confirm_organization(export, report, _key_organization(client, credentials, numbers))
+        except (OrganizationMismatchError, ConfigError) as error:
+            return organization_failure(_PROG, error)
         except SpekoError as error:
             return _fail(api_error_line(action, credentials.base_url, error))
-    report = compare(export, numbers, verification, base_url=credentials.base_url)
     sys.stdout.write(render(report, args.format))
     return EXIT_DRIFT if report.has_drift else EXIT_OK
+
+
+def _key_organization(
+    client: Client, credentials: Credentials, numbers: Sequence[PhoneNumber]
+) -> Callable[[], str | None]:
+    """The key's organization, learned on first ask (the pin when it cannot be)."""
+    learned: list[str | None] = []
+
+    def ask() -> str | None:
+        if not learned:
+            learned.append(organization_of_key(client, numbers) or credentials.organization_id)
+        return learned[0]
+
+    return ask
+
+
+def organization_failure(prog: str, error: Exception) -> int:
+    """Print why the key's organization rules the report out; the exit status (3).
+
+    ``error`` is a pinned client's refusal or a wrong or unknown organization."""
+    from pulumi_speko.api import OrganizationMismatchError
+
+    if isinstance(error, OrganizationMismatchError):
+        error = pinned_organization_error(error)
+    print(f"{prog}: error: {error}", file=sys.stderr)
+    return EXIT_WRONG_ORGANIZATION
 
 
 def _fail(message: str) -> int:

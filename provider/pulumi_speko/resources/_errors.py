@@ -9,11 +9,13 @@ from typing import ParamSpec, TypeVar
 from pulumi_speko.api.errors import (
     ApiError,
     NotFoundError,
+    OrganizationMismatchError,
     PaymentRequiredError,
     PermissionDeniedError,
     SpekoError,
 )
 from pulumi_speko.credentials import ConfigError
+from pulumi_speko.organization import pinned_organization_error
 from pulumi_speko.setting_hints import setting_hint
 
 P = ParamSpec("P")
@@ -55,6 +57,9 @@ def operator_errors(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 return function(*args, **kwargs)
             except SpekoProviderError as error:
                 raise error.with_traceback(None) from None
+            except OrganizationMismatchError as error:
+                line = describe(action, pinned_organization_error(error))
+                raise SpekoProviderError(line).with_traceback(None) from None
             except (SpekoError, ConfigError) as error:
                 raise SpekoProviderError(describe(action, error)).with_traceback(None) from None
 

@@ -22,12 +22,9 @@ from pulumi.dynamic import (
 )
 
 from pulumi_speko.api.errors import (
-    ApiConnectionError,
     ConflictError,
     NotFoundError,
-    ServerError,
     SpekoError,
-    UnexpectedResponseError,
 )
 from pulumi_speko.api.models import INBOUND_DIRECTIONS, PhoneNumber, PhoneNumberUpdate
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
@@ -41,16 +38,13 @@ from pulumi_speko.resources._props import (
     unknown_property_failures,
     user_props,
 )
+from pulumi_speko.resources._reconcile import LOOKUP_ATTEMPTS as LOOKUP_ATTEMPTS
+from pulumi_speko.resources._reconcile import POST_ATTEMPTS, post_once
 from pulumi_speko.resources._session import ConfiguredProvider
 
 ROUTING_FIELDS = ("direction", "agent_id", "label", "dispatch_metadata_template")
 DEFAULT_DIRECTION = "outbound"
-# A create whose response was lost is looked up and, if it did not land, sent again
-# this many times in all.
-CREATE_ATTEMPTS = 3
-# Listing the organization to settle an ambiguous create is tried this many times (each
-# with the client's own retries) before the outcome is reported as unknown.
-LOOKUP_ATTEMPTS = 2
+CREATE_ATTEMPTS = POST_ATTEMPTS  # the one reconcile rule's counts, under their old names
 
 # Placeholders standing in for unknown values while validating with the wire models:
 # each satisfies its own field's rules and the cross-field rules.
@@ -189,6 +183,7 @@ class NumberProvider(ConfiguredProvider):
         old = user_props(props)
         number = self.lookup(id_)
         if number is None:
+            self.confirm_gone(f"{self.kind} {id_}", props)
             return ReadResult(None, {})
         self.ensure_source(number)
         return ReadResult(id_, self.outputs(number, old), self.implied_inputs(number, old))
@@ -278,50 +273,20 @@ class NumberProvider(ConfiguredProvider):
             raise SpekoProviderError(self.conflict_message(e164, error)) from None
 
     def create_once(self, e164: str, post: Callable[[], PhoneNumber]) -> PhoneNumber:
-        """POST a create without ever doubling it (design decision 4).
+        """POST a create without ever doubling it (design decision 4): after a lost
+        answer the organization is listed, and a number that landed is this create's
+        result (see :func:`~pulumi_speko.resources._reconcile.post_once`)."""
+        directory = self.session().directory
+        return post_once(
+            post,
+            lambda: directory.find_e164(e164),
+            lambda cause, failure: self.unknown_create_outcome(e164, cause, failure),
+            after_post=directory.invalidate,
+        )
 
-        When the response is lost (the request reached the server, or it answered
-        5xx, or its body could not be read), the organization is listed: a number that
-        landed is taken as this create's result; otherwise the POST is sent again. A 409
-        after such an attempt is the earlier attempt having landed, unless the listing
-        says someone else holds the number.
-        """
-        session = self.session()
-        ambiguous: SpekoError | None = None
-        for _ in range(CREATE_ATTEMPTS):
-            conflict: ConflictError | None = None
-            try:
-                return post()
-            except ConflictError as error:
-                if ambiguous is None:
-                    raise
-                conflict = error
-            except (ServerError, UnexpectedResponseError) as error:
-                ambiguous = error
-            except ApiConnectionError as error:
-                if not error.request_sent:
-                    raise
-                ambiguous = error
-            finally:
-                session.directory.invalidate()
-            landed = self.landed(e164, ambiguous)
-            if landed is not None:
-                return landed
-            if conflict is not None:
-                raise conflict
-        assert ambiguous is not None
-        raise ambiguous  # the last attempt provably did not land: the listing shows no number
-
-    def landed(self, e164: str, cause: SpekoError) -> PhoneNumber | None:
-        """The number, if an ambiguous create landed. When even the listing fails, the
-        outcome is unknown: say which number may have been taken and what to do."""
-        failure: SpekoError | None = None
-        for _ in range(LOOKUP_ATTEMPTS):
-            try:
-                return self.session().directory.find_e164(e164)
-            except SpekoError as error:
-                failure = error
-        raise SpekoProviderError(
+    def unknown_create_outcome(self, e164: str, cause: SpekoError, failure: SpekoError) -> str:
+        """Which number may have been taken, and how to adopt it."""
+        return (
             f"create {self.kind}: the request for {e164} may have taken effect ({cause}) and "
             f"listing the organization to check failed ({failure}); before running pulumi up "
             f"again, check whether the organization holds {e164} (pulumi-speko discover lists "

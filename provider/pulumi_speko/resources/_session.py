@@ -12,18 +12,20 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
+from pulumi_speko.api.identity import organization_of_key, organization_of_numbers
 from pulumi_speko.credentials import (
     CONFIG_KEYS,
     Credentials,
     client_for,
     resolve_credentials,
 )
+from pulumi_speko.organization import confirm_gone
 
 if TYPE_CHECKING:
     from pulumi_speko.api import Client
@@ -45,12 +47,15 @@ class NumberDirectory:
     """A cached ``GET /v1/phone-numbers`` shared by the threads of one process.
 
     Concurrent readers that find the cache empty or stale wait for a single fetch
-    (single flight) rather than each listing the organization.
+    (single flight) rather than each listing the organization. Every fetch that lists a
+    number also teaches which organization the key belongs to (``organization``).
     """
 
     fetch: Callable[[], list[PhoneNumber]]
     clock: Callable[[], float] = time.monotonic
     max_age: float = LIST_CACHE_MAX_AGE_SECONDS
+    organization: str | None = None
+    """The key's organization, from the first non-empty list this process fetched."""
     _snapshot: _Snapshot | None = None
     _generation: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -93,8 +98,10 @@ class NumberDirectory:
         with self._lock:
             generation = self._generation
         taken_at = self.clock()
-        numbers_by_id = {number.id: number for number in self.fetch()}
+        numbers = self.fetch()
+        numbers_by_id = {number.id: number for number in numbers}
         with self._lock:
+            self.organization = self.organization or organization_of_numbers(numbers)
             if generation == self._generation:  # no write raced the fetch
                 self._snapshot = _Snapshot(numbers_by_id, taken_at)
         return numbers_by_id
@@ -106,6 +113,22 @@ class Session:
 
     client: Client
     directory: NumberDirectory
+    pinned_organization: str | None = None
+    """``speko:organizationId``, the operator's word for the key's organization."""
+    _key_organization: str | None = None
+    _learning: threading.Lock = field(default_factory=threading.Lock)
+
+    def key_organization(self) -> str | None:
+        """The organization the key belongs to: learned once per process from the list
+        (the verification only when the list is empty), else the pin, else None."""
+        with self._learning:
+            if self._key_organization is None:
+                numbers = self.directory.snapshot().values()
+                self._key_organization = self.directory.organization or organization_of_key(
+                    self.client, numbers
+                )
+            learned = self._key_organization
+        return learned or self.pinned_organization
 
 
 _sessions: dict[tuple[str, Credentials], Session] = {}
@@ -125,7 +148,7 @@ def session_for(credentials: Credentials) -> Session:
         session = _sessions.get(key)
         if session is None:
             client = client_for(credentials)
-            session = Session(client, NumberDirectory(client.list_phone_numbers))
+            session = _new_session(credentials, client)
             _sessions[key] = session
         return session
 
@@ -133,10 +156,15 @@ def session_for(credentials: Credentials) -> Session:
 def use_client(credentials: Credentials, client: Client) -> Session:
     """Make ``client`` the one this process uses for ``credentials`` (a test seam: a
     client with an injected clock and sleep, or a mock transport)."""
-    session = Session(client, NumberDirectory(client.list_phone_numbers))
+    session = _new_session(credentials, client)
     with _sessions_lock:
         _sessions[_session_key(credentials)] = session
     return session
+
+
+def _new_session(credentials: Credentials, client: Client) -> Session:
+    directory = NumberDirectory(client.list_phone_numbers)
+    return Session(client, directory, pinned_organization=credentials.organization_id)
 
 
 class ConfiguredProvider(ResourceProvider):
@@ -159,6 +187,14 @@ class ConfiguredProvider(ResourceProvider):
     def session(self) -> Session:
         """The process-wide client and number directory for this provider's config."""
         return session_for(resolve_credentials(getattr(self, "_config", None)))
+
+    def confirm_gone(self, what: str, props: Mapping[str, Any]) -> None:
+        """Raise unless the key is known to belong to the organization ``props`` (the
+        resource's state) records, so a key of another organization drops nothing."""
+        recorded = props.get("organization_id")
+        if not isinstance(recorded, str):
+            return  # a `.get` reference: nothing in state to lose
+        confirm_gone(recorded, self.session().key_organization(), f"{what} in the stack's state")
 
 
 def close_all_sessions() -> None:

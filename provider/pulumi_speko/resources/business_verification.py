@@ -23,13 +23,14 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from pulumi_speko.api.errors import ApiConnectionError, ServerError, UnexpectedResponseError
+from pulumi_speko.api.errors import SpekoError
 from pulumi_speko.api.models import (
     VerificationDraft,
     VerificationSubmission,
     VerificationSubmit,
 )
 from pulumi_speko.constants import BUSINESS_VERIFICATION_TYPE
+from pulumi_speko.organization import confirm_same_organization
 from pulumi_speko.resources._declare import arg, resource_props
 from pulumi_speko.resources._errors import operator_errors
 from pulumi_speko.resources._numbers import PLACEHOLDERS
@@ -43,10 +44,10 @@ from pulumi_speko.resources._props import (
     unknown_property_failures,
     user_props,
 )
+from pulumi_speko.resources._reconcile import post_once
 from pulumi_speko.resources._session import ConfiguredProvider
 
 TYPE_TOKEN = BUSINESS_VERIFICATION_TYPE
-SUBMIT_ATTEMPTS = 3
 DESTROY_NOTICE = (
     "BusinessVerification: the platform has no delete for verification submissions; "
     "submission {id} stays on the platform and is only removed from this stack"
@@ -222,10 +223,17 @@ class BusinessVerificationProvider(ConfiguredProvider):
     @operator_errors("read BusinessVerification")
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """The organization's current submission, as it is live."""
+        what = f"BusinessVerification {id_}"
         overview = self.session().client.get_business_verification()
         if overview.submission is None:
+            self.confirm_gone(what, props)
             return ReadResult(None, {})
         submission = overview.submission
+        recorded = props.get("organization_id")
+        if isinstance(recorded, str):  # another organization's submission is not this one
+            confirm_same_organization(
+                recorded, submission.organization_id, f"{what} in the stack's state"
+            )
         return ReadResult(
             submission.id, _outputs(submission, user_props(props)), _implied_inputs(submission)
         )
@@ -245,24 +253,25 @@ class BusinessVerificationProvider(ConfiguredProvider):
         return self._submit_once(submit_body)
 
     def _submit_once(self, body: VerificationSubmit) -> VerificationSubmission:
-        """POST the submission; after a lost response, adopt it if it landed."""
+        """POST the submission; after a lost answer, the current submission is this one
+        if it landed (the same reconcile rule as the numbers' creates)."""
         client = self.session().client
-        ambiguous: Exception | None = None
-        for _ in range(SUBMIT_ATTEMPTS):
-            try:
-                return client.submit_business_verification(body)
-            except (ServerError, UnexpectedResponseError) as error:
-                ambiguous = error
-            except ApiConnectionError as error:
-                if not error.request_sent:
-                    raise
-                ambiguous = error
+
+        def find() -> VerificationSubmission | None:
             current = client.get_business_verification().submission
-            if _is_this_submission(current, body):
-                assert current is not None
-                return current
-        assert ambiguous is not None
-        raise ambiguous
+            return current if _is_this_submission(current, body) else None
+
+        return post_once(
+            lambda: client.submit_business_verification(body), find, _unknown_submit_outcome
+        )
+
+
+def _unknown_submit_outcome(cause: SpekoError, failure: SpekoError) -> str:
+    return (
+        f"file BusinessVerification: the submission may have been filed ({cause}) and reading "
+        f"the verification to check failed ({failure}); run pulumi up again: filing the same "
+        "verification again costs nothing and keeps one current submission"
+    )
 
 
 def _is_this_submission(current: VerificationSubmission | None, body: VerificationSubmit) -> bool:

@@ -227,18 +227,28 @@ class FaultMiddleware:
             return
         call = _Call(scope, self.resolve_org)
         rule = self.injector.pick(scope["method"], scope["path"])
+
+        def finish() -> None:
+            # Logged before the last byte of the answer leaves, so a client that has its
+            # answer always finds the call in the log, and a call of an earlier test can
+            # never land in the log after the next test cleared it.
+            if not call.logged:
+                call.logged = True
+                self.injector.record(call.entry(rule))
+
         try:
             if rule is None or rule.action == "latency":
                 if rule is not None:
                     await asyncio.sleep(rule.latency_seconds)
-                await self.app(scope, receive, call.recording(send))
+                await self.app(scope, receive, call.recording(send, finish))
             elif rule.action == "respond":
-                await _fault_response(rule)(scope, receive, call.recording(send))
+                await _fault_response(rule)(scope, receive, call.recording(send, finish))
             else:
                 await self.app(scope, receive, call.swallowing())
+                finish()
                 _drop_connection(send)
         finally:
-            self.injector.record(call.entry(rule))
+            finish()
 
 
 class _Call:
@@ -252,14 +262,17 @@ class _Call:
         self.time = iso(system_clock())
         self.started = time.perf_counter()
         self.status: int | None = None
+        self.logged = False
 
     def _note(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.status = int(message["status"])
 
-    def recording(self, send: Send) -> Send:
+    def recording(self, send: Send, before_last_byte: Callable[[], None]) -> Send:
         async def recording_send(message: Message) -> None:
             self._note(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                before_last_byte()
             await send(message)
 
         return recording_send
