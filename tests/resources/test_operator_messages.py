@@ -15,18 +15,20 @@ from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberArg
 from pulumi_speko.testing.engine import EngineError, EngineHost
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox, running_sandbox
 
+from . import test_engine_protocol as protocol
 from .conftest import PROFILE, REPRESENTATIVE
-from .test_engine_protocol import (  # noqa: F401  (fixtures)
+from .test_engine_protocol import (
     KYB,
     PHONE,
     SIP,
     Recorder,
     _user,
-    client,
-    engine,
     file_verification,
     stderr_eventually,
 )
+
+engine = protocol.engine  # the fixtures of the engine-protocol tier
+client = protocol.client
 
 # A pool where area code 415 has 100 available numbers: more than one search (50) shows.
 LARGE_POOL = 300

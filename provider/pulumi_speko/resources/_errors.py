@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -14,6 +15,7 @@ from pulumi_speko.api.errors import (
     SpekoError,
 )
 from pulumi_speko.credentials import ConfigError
+from pulumi_speko.resources._props import error_in_program_names
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -34,7 +36,7 @@ class SpekoProviderError(Exception):
 def describe(action: str, error: BaseException) -> str:
     """One line: what was attempted, then the client's own one-line description."""
     hint = next((text for kind, text in _HINTS.items() if isinstance(error, kind)), None)
-    line = f"{action}: {error}"
+    line = f"{action}: {error_in_program_names(error)}"
     return f"{line} ({hint})" if hint else line
 
 
@@ -58,3 +60,12 @@ def operator_errors(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return wrapper
 
     return decorate
+
+
+def warn(message: str) -> None:
+    """Show the operator a warning from inside the provider host.
+
+    The host has no engine connection (``pulumi.log`` would print to stderr anyway); the
+    engine shows the plugin's stderr lines in the update's output.
+    """
+    print(f"warning: {message}", file=sys.stderr, flush=True)
