@@ -33,9 +33,10 @@ class SpekoProviderError(Exception):
     """An expected failure of a provider operation, as one self-contained line."""
 
 
-def describe(action: str, error: BaseException) -> str:
-    """One line: what was attempted, then the client's own one-line description."""
-    hint = next((text for kind, text in _HINTS.items() if isinstance(error, kind)), None)
+def describe(action: str, error: BaseException, hint: str | None = None) -> str:
+    """One line: what was attempted, then the client's own one-line description, then
+    ``hint`` (by default the one for the error's kind)."""
+    hint = hint or next((text for kind, text in _HINTS.items() if isinstance(error, kind)), None)
     line = f"{action}: {error_in_program_names(error)}"
     return f"{line} ({hint})" if hint else line
 

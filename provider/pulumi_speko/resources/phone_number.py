@@ -15,7 +15,7 @@ import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CreateResult, DiffResult
 
-from pulumi_speko.api.errors import ConflictError
+from pulumi_speko.api.errors import ConflictError, PermissionDeniedError, SpekoError
 from pulumi_speko.api.models import (
     E164_PATTERN,
     SEARCH_LIMIT_MAX,
@@ -28,7 +28,7 @@ from pulumi_speko.api.models import (
     PhoneNumber as WirePhoneNumber,
 )
 from pulumi_speko.resources._declare import arg, get_options, resource_props
-from pulumi_speko.resources._errors import SpekoProviderError, operator_errors, warn
+from pulumi_speko.resources._errors import SpekoProviderError, describe, operator_errors, warn
 from pulumi_speko.resources._numbers import (
     PLACEHOLDERS,
     NumberProvider,
@@ -43,8 +43,10 @@ from pulumi_speko.resources._props import (
     type_failure,
     user_props,
 )
+from pulumi_speko.resources.business_verification import verification_hint
 
 TYPE_TOKEN = "pulumi-python:dynamic/speko:PhoneNumber"
+CREATE_ACTION = "create PhoneNumber"
 # How many search results a purchase by area code considers, and how many it tries.
 SEARCH_LIMIT = 20
 PURCHASE_CANDIDATES = 5
@@ -232,14 +234,27 @@ class PhoneNumberProvider(NumberProvider):
             )
         return True
 
-    @operator_errors("create PhoneNumber")
+    @operator_errors(CREATE_ACTION)
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Adopt, or buy the given number, or buy the first affordable search match."""
         inputs = {k: v for k, v in props.items() if v is not None}
         e164 = inputs.get("e164")
-        if isinstance(e164, str):
-            return self._create_exact(e164, inputs)
-        return self._create_from_search(inputs)
+        try:
+            if isinstance(e164, str):
+                return self._create_exact(e164, inputs)
+            return self._create_from_search(inputs)
+        except PermissionDeniedError as error:
+            if error.code != "VERIFICATION_REQUIRED":
+                raise
+            hint = self._verification_hint()
+            raise SpekoProviderError(describe(CREATE_ACTION, error, hint)) from None
+
+    def _verification_hint(self) -> str | None:
+        """The hint for the live verification status (None: the generic one)."""
+        try:
+            return verification_hint(self.session().client.get_business_verification())
+        except SpekoError:
+            return None
 
     def _create_exact(self, e164: str, inputs: dict[str, Any]) -> CreateResult:
         def buy() -> CreateResult:
