@@ -320,6 +320,7 @@ class BusinessVerification(pulumi.dynamic.Resource, module="speko", name="Busine
     ``pulumi-python:dynamic/speko:BusinessVerification``).
 
     Every change updates in place by filing again; a submit starts the review over.
+    Changing ``resubmit_token`` files the same data again (after a rejection or revocation).
     Destroying it removes it from the stack only: the platform keeps the submission.
     """
 

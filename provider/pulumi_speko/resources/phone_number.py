@@ -416,8 +416,9 @@ class PhoneNumber(NumberResource, module="speko", name="PhoneNumber"):
     ``pulumi-python:dynamic/speko:PhoneNumber``).
 
     Routing (``direction``, ``agent_id``, ``label``, ``dispatch_metadata_template``)
-    updates in place; ``e164``, ``area_code`` and ``locality`` replace. Destroying the
-    resource releases the number for good: protect numbers you cannot lose.
+    updates in place; ``e164`` replaces, and so do ``area_code`` and ``locality`` when
+    the current number does not match them. Destroying the resource releases the number
+    for good: protect numbers you cannot lose.
     """
 
     area_code: pulumi.Output[str | None]
