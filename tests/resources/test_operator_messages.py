@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from pulumi_speko.api import Client
+from pulumi_speko.api.errors import ErrorDetail, ValidationError
 from pulumi_speko.api.models import PhoneNumberCreate, PhoneNumberImport
+from pulumi_speko.resources._props import error_in_program_names
 from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberArgs
 from pulumi_speko.testing.engine import EngineError, EngineHost
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox, running_sandbox
@@ -58,6 +60,8 @@ def test_a_locality_the_number_is_in_keeps_the_number(engine: Recorder) -> None:
     narrowed = engine.checked(PHONE, "main", {**_user(inputs), "locality": "san francisco"})
     diff = engine.host.diff(PHONE, "main", number_id, outs, narrowed)
     assert diff.replaces == []
+    refreshed = engine.host.read(PHONE, "main", number_id, outs, inputs)  # region survives
+    assert engine.host.diff(PHONE, "main", number_id, refreshed.properties, narrowed).replaces == []
 
 
 def test_a_locality_the_number_is_not_in_replaces_it(engine: Recorder) -> None:
@@ -267,6 +271,20 @@ def test_a_platform_validation_error_names_the_program_property(engine: Recorder
     line = create_error(engine, PHONE, "n", {"e164": "+14155550100", "agent_id": "agent_billing"})
     assert "agent_id: agent agent_billing does not exist" in line
     assert "agentId" not in line
+
+
+def test_nested_wire_paths_are_named_as_the_program_spells_them() -> None:
+    error = ValidationError(
+        status=400,
+        code="VALIDATION_ERROR",
+        message="Invalid request body",
+        method="GET",
+        path="/v1/phone-numbers/available?areaCode=415",
+        details=(ErrorDetail("businessProfile.address.postalCode", "must not be empty"),),
+    )
+    line = error_in_program_names(error)
+    assert "business_profile.address.postal_code: must not be empty" in line
+    assert line.startswith("GET /v1/phone-numbers/available?areaCode=415 -> 400")
 
 
 def test_a_sip_validation_error_names_the_program_property(engine: Recorder) -> None:
