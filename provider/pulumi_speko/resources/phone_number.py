@@ -22,7 +22,6 @@ from pulumi_speko.api.models import (
     AvailablePhoneNumber,
     AvailablePhoneNumberQuery,
     PhoneNumberCreate,
-    Region,
 )
 from pulumi_speko.api.models import (
     PhoneNumber as WirePhoneNumber,
@@ -427,7 +426,7 @@ class PhoneNumber(NumberResource, module="speko", name="PhoneNumber"):
     max_monthly_cost_usd: pulumi.Output[float | None]
     upfront_cost_usd: pulumi.Output[float | None]
     monthly_cost_usd: pulumi.Output[float | None]
-    region: pulumi.Output[Region | None]
+    region: pulumi.Output[dict[str, Any] | None]
 
     def __init__(
         self,
