@@ -20,6 +20,7 @@ MANAGED_OUTPUTS: dict[str, Any] = {
     "adopt_existing": False,
     "source": "managed",
     "upfront_cost_usd": 1.0,
+    "region": {"state": "CA", "locality": "San Francisco", "rate_center": "SAN FRANCISCO"},
     "setup_status": {"status": "ready", "issues": []},
 }
 MANAGED_INPUTS: dict[str, Any] = {
@@ -83,6 +84,8 @@ def test_identity_changes_replace_without_deleting_first() -> None:
     assert moved.replaces == ["area_code"]
     assert moved.delete_before_replace is False
     assert managed_diff(locality="Oakland").replaces == ["locality"]
+    assert managed_diff(locality="SAN FRANCISCO").replaces == []
+    assert managed_diff(locality=Unknown()).replaces == ["locality"]
 
 
 def test_unknown_values_count_as_changes() -> None:

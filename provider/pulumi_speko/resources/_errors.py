@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -16,6 +17,7 @@ from pulumi_speko.api.errors import (
 )
 from pulumi_speko.credentials import ConfigError
 from pulumi_speko.organization import pinned_organization_error
+from pulumi_speko.resources._props import error_in_program_names
 from pulumi_speko.setting_hints import setting_hint
 
 P = ParamSpec("P")
@@ -34,12 +36,15 @@ class SpekoProviderError(Exception):
     """An expected failure of a provider operation, as one self-contained line."""
 
 
-def describe(action: str, error: BaseException) -> str:
-    """One line: what was attempted, then the client's own one-line description."""
-    hint = setting_hint(error) or next(
-        (text for kind, text in _HINTS.items() if isinstance(error, kind)), None
+def describe(action: str, error: BaseException, hint: str | None = None) -> str:
+    """One line: what was attempted, then the client's own one-line description, then
+    ``hint`` (by default the one for the error's kind or the setting at fault)."""
+    hint = (
+        hint
+        or setting_hint(error)
+        or next((text for kind, text in _HINTS.items() if isinstance(error, kind)), None)
     )
-    line = f"{action}: {error}"
+    line = f"{action}: {error_in_program_names(error)}"
     return f"{line} ({hint})" if hint else line
 
 
@@ -66,3 +71,12 @@ def operator_errors(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return wrapper
 
     return decorate
+
+
+def warn(message: str) -> None:
+    """Show the operator a warning from inside the provider host.
+
+    The host has no engine connection (``pulumi.log`` would print to stderr anyway); the
+    engine shows the plugin's stderr lines in the update's output.
+    """
+    print(f"warning: {message}", file=sys.stderr, flush=True)

@@ -45,6 +45,9 @@ from pulumi_speko.resources._session import ConfiguredProvider
 ROUTING_FIELDS = ("direction", "agent_id", "label", "dispatch_metadata_template")
 DEFAULT_DIRECTION = "outbound"
 CREATE_ATTEMPTS = POST_ATTEMPTS  # the one reconcile rule's counts, under their old names
+# The resource type that manages each PhoneNumber.source, and how messages name it.
+RESOURCE_OF_SOURCE = {"managed": "PhoneNumber", "sip_trunk": "SipTrunkPhoneNumber"}
+SOURCE_WORDS = {"managed": "managed number", "sip_trunk": "SIP-trunk number"}
 
 # Placeholders standing in for unknown values while validating with the wire models:
 # each satisfies its own field's rules and the cross-field rules.
@@ -202,10 +205,9 @@ class NumberProvider(ConfiguredProvider):
     def ensure_source(self, number: PhoneNumber) -> None:
         """Refuse to manage a number of the other kind."""
         if number.source != self.source:
-            other = "SipTrunkPhoneNumber" if number.source == "sip_trunk" else "PhoneNumber"
             raise SpekoProviderError(
                 f"{self.kind} {number.e164} ({number.id}) is a {number.source} number on the "
-                f"platform; manage it with {other}"
+                f"platform; manage it with {RESOURCE_OF_SOURCE[number.source]}"
             )
 
     @operator_errors("update phone number routing")
@@ -294,14 +296,20 @@ class NumberProvider(ConfiguredProvider):
         )
 
     def conflict_message(self, e164: str, error: ConflictError) -> str:
-        """Explain a 409: ours to adopt, or held by someone else."""
+        """Explain a 409: ours to adopt (and with which resource type), or held elsewhere."""
         held = self.session().directory.find_e164(e164)
-        if held is not None:
+        if held is None:
+            return f"create {self.kind}: {error} (another organization holds {e164})"
+        if held.source != self.source:
             return (
-                f"create {self.kind}: {error} (the organization already holds {e164} as "
-                f"{held.id}; set adopt_existing=True to manage it with this resource)"
+                f"create {self.kind}: {error} (the organization already holds {e164} as a "
+                f"{SOURCE_WORDS[held.source]} ({held.id}), which a {self.kind} cannot manage; "
+                f"declare it as a {RESOURCE_OF_SOURCE[held.source]} with adopt_existing=True)"
             )
-        return f"create {self.kind}: {error} (another organization holds {e164})"
+        return (
+            f"create {self.kind}: {error} (the organization already holds {e164} as "
+            f"{held.id}; set adopt_existing=True to manage it with this resource)"
+        )
 
 
 class NumberResource(pulumi.dynamic.Resource):

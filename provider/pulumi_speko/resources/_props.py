@@ -7,6 +7,8 @@ the wire); validation skips those instead of rejecting them.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,8 +16,9 @@ from pulumi.dynamic import CheckFailure
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN as UNKNOWN_SENTINEL
 from pydantic import BaseModel, ValidationError
-from pydantic.alias_generators import to_snake
+from pydantic.alias_generators import to_camel, to_snake
 
+from pulumi_speko.api import models as wire_models
 from pulumi_speko.api.models import AREA_CODE_PATTERN, E164_PATTERN, PhoneNumber
 from pulumi_speko.constants import PROVIDER_KEY as PROVIDER_KEY
 
@@ -93,7 +96,7 @@ def _failures_from(error: ValidationError, model_level: str, skip: set[str]) -> 
         message = _MESSAGES.get(item["type"], str(item["msg"]).removeprefix("Value error, "))
         if item["type"] == "string_pattern_mismatch":
             message = _pattern_message(item.get("ctx", {}).get("pattern"), item["input"], message)
-        failures.append(CheckFailure(path, _translate_wire_names(message)))
+        failures.append(CheckFailure(path, program_names(message)))
     return failures
 
 
@@ -108,17 +111,37 @@ def _pattern_message(pattern: Any, value: Any, default: str) -> str:
     return default
 
 
-def _translate_wire_names(message: str) -> str:
-    """Speak of properties as users write them (snake_case), not as the wire does."""
-    for wire, prop in (
-        ("dispatchMetadataTemplate", "dispatch_metadata_template"),
-        ("sipConnectionInstallationId", "sip_connection_installation_id"),
-        ("sipTrunkId", "sip_trunk_id"),
-        ("agentId", "agent_id"),
-        ("attestationAccepted", "attestation_accepted"),
-    ):
-        message = message.replace(wire, prop)
-    return message
+@functools.cache
+def _wire_to_program_names() -> dict[str, str]:
+    """Every camelCase wire name of the API's models, mapped to its snake_case property."""
+    models = [
+        value
+        for value in vars(wire_models).values()
+        if isinstance(value, type)
+        and issubclass(value, BaseModel)
+        and value.__module__ == wire_models.__name__
+    ]
+    names = {to_camel(name): name for model in models for name in model.model_fields}
+    return {wire: name for wire, name in names.items() if wire != name}
+
+
+_WIRE_NAME_RE = re.compile(r"\b[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+\b")
+
+
+def program_names(text: str) -> str:
+    """``text`` with the API's camelCase field names as the program spells them
+    (``agentId`` -> ``agent_id``, ``businessProfile.address.postalCode`` ->
+    ``business_profile.address.postal_code``); other words are kept."""
+    wire_names = _wire_to_program_names()
+    return _WIRE_NAME_RE.sub(lambda found: wire_names.get(found[0], found[0]), text)
+
+
+def error_in_program_names(error: BaseException) -> str:
+    """An error's one line, the answer part in program names; the request part
+    (``METHOD /path?query ->``) is kept as it was sent."""
+    text = str(error)
+    request, arrow, answer = text.partition(" -> ")
+    return f"{request}{arrow}{program_names(answer)}" if arrow else program_names(text)
 
 
 def first_per_property(failures: list[CheckFailure]) -> list[CheckFailure]:

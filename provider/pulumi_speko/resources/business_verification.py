@@ -26,6 +26,7 @@ from pulumi.dynamic import (
 from pulumi_speko.api.errors import SpekoError
 from pulumi_speko.api.models import (
     VerificationDraft,
+    VerificationOverview,
     VerificationSubmission,
     VerificationSubmit,
 )
@@ -112,6 +113,12 @@ class BusinessVerificationArgs:
     submit: pulumi.Input[bool] | None = arg(
         "Submit for review (true) or keep a draft (false).", default=True
     )
+    resubmit_token: pulumi.Input[str] | None = arg(
+        "Any string; changing it files the same verification again, in place (a submit "
+        "restarts the review). Use it after the platform rejected or revoked the "
+        "verification and the cause was fixed outside the inputs, e.g. set it to the "
+        "date of the new attempt. It is not sent to the platform."
+    )
 
 
 INPUT_NAMES: tuple[str, ...] = tuple(BusinessVerificationArgs.__dataclass_fields__)
@@ -141,6 +148,7 @@ def _check_failures(news: Mapping[str, Any]) -> list[CheckFailure]:
     failures = unknown_property_failures(news, INPUT_NAMES)
     for name in ("attestation_accepted", "submit"):
         failures += type_failure(name, news.get(name), bool, "a boolean")
+    failures += type_failure("resubmit_token", news.get("resubmit_token"), str, "a string")
     held: set[str] = set()
     payload = {
         name: _with_placeholders(news[name], name, held)
@@ -173,16 +181,21 @@ def _outputs(submission: VerificationSubmission, props: Mapping[str, Any]) -> di
         ),
         "attestation_accepted": live.get("attestation_accepted", props.get("attestation_accepted")),
         "submit": props.get("submit", True),
+        "resubmit_token": props.get("resubmit_token"),
         "submission_id": submission.id,
     }
     outs.update({name: live.get(name) for name in OUTPUT_NAMES if name != "submission_id"})
     return outs
 
 
-def _implied_inputs(submission: VerificationSubmission) -> dict[str, Any]:
+def _implied_inputs(
+    submission: VerificationSubmission, props: Mapping[str, Any]
+) -> dict[str, Any]:
     live = submission.model_dump(mode="json", by_alias=False, exclude_none=True)
     inputs = {name: live[name] for name in INPUT_NAMES if name in live}
     inputs["submit"] = submission.status != "draft"
+    if props.get("resubmit_token") is not None:  # program-only: the platform never sees it
+        inputs["resubmit_token"] = props["resubmit_token"]
     return inputs
 
 
@@ -228,15 +241,14 @@ class BusinessVerificationProvider(ConfiguredProvider):
         if overview.submission is None:
             self.confirm_gone(what, props)
             return ReadResult(None, {})
-        submission = overview.submission
+        submission, old = overview.submission, user_props(props)
         recorded = props.get("organization_id")
         if isinstance(recorded, str):  # another organization's submission is not this one
             confirm_same_organization(
                 recorded, submission.organization_id, f"{what} in the stack's state"
             )
-        return ReadResult(
-            submission.id, _outputs(submission, user_props(props)), _implied_inputs(submission)
-        )
+        outs = _outputs(submission, old)
+        return ReadResult(submission.id, outs, _implied_inputs(submission, old))
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         """The platform has no delete: say so, and let the engine drop it from the stack."""
@@ -283,11 +295,42 @@ def _is_this_submission(current: VerificationSubmission | None, body: Verificati
     )
 
 
+def verification_hint(overview: VerificationOverview) -> str:
+    """What to do about a purchase refused for verification, given the live status."""
+    submission = overview.submission
+    if overview.status == "draft":
+        return (
+            "the business verification is a draft: set submit=True (with "
+            "attestation_accepted=True) on the BusinessVerification and run pulumi up"
+        )
+    if overview.status == "rejected":
+        reason = (submission.rejection_reason if submission else None) or "no reason given"
+        return (
+            f"the business verification was rejected: {reason}; fix what it names (a change "
+            "of business_profile or authorized_representative submits again), or, if it was "
+            "fixed outside them, change resubmit_token on the BusinessVerification to submit "
+            "it again"
+        )
+    if overview.status == "revoked":
+        return (
+            "the business verification was revoked; once the cause is settled with the "
+            "platform, change resubmit_token on the BusinessVerification (or its data) to "
+            "submit it again"
+        )
+    if overview.status in ("submitted", "approved"):
+        return f"the business verification is {overview.status} now; run pulumi up again"
+    return (
+        "no business verification is filed: declare a BusinessVerification with "
+        "submit=True and make purchases depend on it"
+    )
+
+
 class BusinessVerification(pulumi.dynamic.Resource, module="speko", name="BusinessVerification"):
     """The organization's business verification (type token
     ``pulumi-python:dynamic/speko:BusinessVerification``).
 
     Every change updates in place by filing again; a submit starts the review over.
+    Changing ``resubmit_token`` files the same data again (after a rejection or revocation).
     Destroying it removes it from the stack only: the platform keeps the submission.
     """
 
@@ -295,6 +338,7 @@ class BusinessVerification(pulumi.dynamic.Resource, module="speko", name="Busine
     authorized_representative: pulumi.Output[dict[str, Any]]
     attestation_accepted: pulumi.Output[bool | None]
     submit: pulumi.Output[bool]
+    resubmit_token: pulumi.Output[str | None]
     status: pulumi.Output[str]
     submission_id: pulumi.Output[str]
     submitted_at: pulumi.Output[str | None]

@@ -12,13 +12,13 @@ from typing import Any, ClassVar
 
 import pulumi
 import pulumi.dynamic
-from pulumi.dynamic import CheckFailure, CreateResult
+from pulumi.dynamic import CheckFailure, CreateResult, DiffResult
 
 from pulumi_speko.api.models import PhoneNumber as WirePhoneNumber
 from pulumi_speko.api.models import PhoneNumberImport
 from pulumi_speko.constants import SIP_TRUNK_PHONE_NUMBER_TYPE
 from pulumi_speko.resources._declare import arg, get_options, resource_props
-from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
+from pulumi_speko.resources._errors import SpekoProviderError, operator_errors, warn
 from pulumi_speko.resources._numbers import (
     PLACEHOLDERS,
     ROUTING_FIELDS,
@@ -32,6 +32,12 @@ from pulumi_speko.resources.phone_number import ROUTING_DOCS
 
 TYPE_TOKEN = SIP_TRUNK_PHONE_NUMBER_TYPE
 SIP_FIELDS = ("sip_connection_installation_id", "sip_trunk_id", "sip_provider_name")
+_RENAME_WARNING = (
+    "SipTrunkPhoneNumber {e164} ({id}): changing sip_provider_name replaces the number (the "
+    "platform cannot change it in place): it is released, then imported again, and inbound "
+    "calls to {e164} are not routed in between; to avoid the interruption, keep the old "
+    "sip_provider_name"
+)
 
 
 @dataclass
@@ -54,7 +60,11 @@ class SipTrunkPhoneNumberArgs:
         replaces=True,
     )
     sip_provider_name: pulumi.Input[str] | None = arg(
-        "Display name of the SIP provider. Changing it replaces the resource.", replaces=True
+        "Display name of the SIP provider. The platform cannot change it in place, so "
+        "changing it replaces the resource: the number is released and imported again "
+        "(same E.164, deleted first), and inbound calls to it are not routed until the "
+        "import completes. The provider warns when a plan does this.",
+        replaces=True,
     )
     direction: pulumi.Input[str] | None = arg(ROUTING_DOCS["direction"], default="outbound")
     agent_id: pulumi.Input[str] | None = arg(ROUTING_DOCS["agent_id"])
@@ -117,6 +127,13 @@ class SipTrunkPhoneNumberProvider(NumberProvider):
     def replacements(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
         """The number and everything about its trunk replace."""
         return [name for name in ("e164", *SIP_FIELDS) if differs(olds, news, name)]
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """As for every number, plus a warning when only a display name forces a replace."""
+        result = super().diff(id_, olds, news)
+        if "sip_provider_name" in (result.replaces or []):
+            warn(_RENAME_WARNING.format(e164=olds.get("e164"), id=id_))
+        return result
 
     def ensure_adoptable(self, number: WirePhoneNumber, props: Mapping[str, Any]) -> None:
         """The trunk of an adopted number cannot change in place."""

@@ -127,10 +127,16 @@ _VERIFICATION_DOCS = {
 _PURCHASE_DOCS = {
     "PhoneNumber.upfront_cost_usd": (
         "What the purchase cost upfront, in US dollars, as priced when it was bought "
-        "(unset for adopted numbers)."
+        "(unset for adopted numbers, and for numbers bought by `e164` without cost limits)."
     ),
     "PhoneNumber.monthly_cost_usd": (
-        "The monthly price in US dollars, as priced when it was bought (unset for adopted numbers)."
+        "The monthly price in US dollars, as priced when it was bought (unset as "
+        "`upfront_cost_usd` is)."
+    ),
+    "PhoneNumber.region": (
+        "Where the number is, as the search reported it when the provider bought it (unset "
+        "as `upfront_cost_usd` is). A new `locality` replaces the number only when this "
+        "differs."
     ),
     "friendly_name": "The number formatted for people.",
     "AvailablePhoneNumber.upfront_cost_usd": "Upfront price in US dollars.",
