@@ -321,3 +321,11 @@ def test_the_sip_provider_name_docs_say_it_replaces_and_interrupts_routing() -> 
     doc = SipTrunkPhoneNumberArgs.__dataclass_fields__["sip_provider_name"].metadata
     assert "cannot change it in place" in doc["description"]
     assert "not routed" in doc["description"]
+
+
+def test_config_keys_in_a_message_keep_their_spelling() -> None:
+    from pulumi_speko.resources._props import program_names
+
+    text = "set speko:organizationId / SPEKO_ORGANIZATION_ID, or fix agentId"
+    expected = "set speko:organizationId / SPEKO_ORGANIZATION_ID, or fix agent_id"
+    assert program_names(text) == expected

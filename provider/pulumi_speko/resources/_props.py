@@ -125,7 +125,8 @@ def _wire_to_program_names() -> dict[str, str]:
     return {wire: name for wire, name in names.items() if wire != name}
 
 
-_WIRE_NAME_RE = re.compile(r"\b[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+\b")
+# Not after ":": config keys (``speko:organizationId``) keep their spelling.
+_WIRE_NAME_RE = re.compile(r"(?<!:)\b[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+\b")
 
 
 def program_names(text: str) -> str:
