@@ -20,7 +20,7 @@ from pulumi_speko.audit.drift_command import (
     add_api_arguments,
     api_error_line,
     cli_client,
-    cli_credentials,
+    credentials_of,
 )
 from pulumi_speko.audit.stack_export import add_stack_export_argument
 
@@ -30,7 +30,7 @@ _PROG: Final = "pulumi-speko discover"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the optional export path, ``--format`` and ``--base-url``."""
+    """Declare the optional export path, ``--format`` and the API flags."""
     add_stack_export_argument(
         parser, optional="without it every number of the organization is listed"
     )
@@ -41,6 +41,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="python (default: declarations that adopt each number) or json",
     )
     add_api_arguments(parser)
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EXIT_STATUS_HELP
+
+
+EXIT_STATUS_HELP: Final = f"""\
+exit status:
+  {EXIT_OK}  the listing is printed (also when nothing is left to adopt)
+  {EXIT_ERROR}  error: unreadable export, no or refused API key, API failure (one line)
+
+the API key: SPEKO_API_KEY, or --api-key-env NAME to read it from another variable."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         export = load_stack_export(args.stack_export) if args.stack_export else None
-        credentials = cli_credentials(args.base_url)
+        credentials = credentials_of(args)
         client = cli_client(credentials)
     except (StackExportError, ConfigError, ValueError) as error:
         return _fail(str(error))
