@@ -25,6 +25,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "pulumi_speko.audit.discover_command",
         "list numbers no resource manages and print code that adopts them",
     ),
+    "run": (
+        "pulumi_speko.runner.command",
+        "rehearse a program locally (preview, up, refresh, destroy) without the Pulumi CLI",
+    ),
 }
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from pulumi_speko.runner.state import LocalState, ResourceState
-from pulumi_speko.testing.engine import EngineError, EngineHost
+
+if TYPE_CHECKING:
+    from pulumi_speko.testing.engine import EngineHost
 
 __all__ = ["PROVIDER_KEY", "LocalEngine", "RunError", "Step", "StepListener"]
 
@@ -230,6 +232,8 @@ class LocalEngine:
 @contextmanager
 def _step(verb: str, type_token: str, name: str) -> Iterator[None]:
     """Turn a provider's failure inside the block into a one-line :class:`RunError`."""
+    from pulumi_speko.testing.engine import EngineError  # grpc: only once a host runs
+
     try:
         yield
     except EngineError as error:
