@@ -69,9 +69,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "operations",
         metavar="OPERATION",
         nargs="*",
-        choices=OPERATIONS,
-        default=["up"],
-        help=f"{', '.join(OPERATIONS)} (default: up)",
+        type=_operation,  # not choices=: Python 3.11 rejects an empty list against them
+        help=f"{', '.join(OPERATIONS)} (default: up), run in the order given",
     )
     parser.add_argument(
         "--sandbox",
@@ -94,6 +93,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
 
 
+def _operation(text: str) -> str:
+    if text not in OPERATIONS:
+        raise argparse.ArgumentTypeError(
+            f"invalid operation {text!r} (choose from {', '.join(OPERATIONS)})"
+        )
+    return text
+
+
 def run(args: argparse.Namespace) -> int:
     """Run each operation in order; returns the exit status."""
     from pulumi_speko.credentials import ConfigError
@@ -111,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{_PROG}: a local rehearsal of {project}/{args.stack} (not the Pulumi CLI); "
                 f"state in {state_file}"
             )
-            for operation in args.operations:
+            for operation in args.operations or ["up"]:
                 _say(f"\n{operation}:")
                 result = run_program(
                     directory,
