@@ -2,8 +2,8 @@
 into a new virtualenv, then run the demo and ``pulumi-speko run`` on a program of the
 test's own, from a directory outside the checkout.
 
-Slow (3.6 minutes on this 2-CPU machine, 2.6 of them building the virtualenv with pip
-cache warm), so it is marked ``wheel`` and left out of the default suite; run it with
+Slow (3.6 minutes on this 2-CPU machine, 2.6 of them building the virtualenv; pip
+may use its cache), so it is marked ``wheel`` and left out of the default suite; run it with
 ``pytest -m wheel tests/wheel``. ``tests/runner`` covers the same code in-process.
 """
 
