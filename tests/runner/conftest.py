@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-SIP_PROGRAM = '''\
+SIP_PROGRAM = """\
 import pulumi
 from pulumi_speko import SipTrunkPhoneNumber
 
@@ -24,7 +24,7 @@ for name in numbers.split(","):
         label=config.get("label") or "Front desk",
     )
     pulumi.export(name, number.e164)
-'''
+"""
 
 
 def write_program(directory: Path, source: str = SIP_PROGRAM, name: str = "phones") -> Path:

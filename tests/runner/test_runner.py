@@ -184,3 +184,20 @@ def _client(sandbox: RunningSandbox) -> Any:
     from pulumi_speko.api import Client
 
     return Client(DEMO_API_KEY, sandbox.base_url)
+
+
+def test_a_read_only_reference_is_read_and_never_kept_in_state(
+    program_dir: Path, sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    [created] = run_program(program_dir, "up", config=config_of(sandbox)).steps
+    source = (
+        "import pulumi\n"
+        "from pulumi_speko import SipTrunkPhoneNumber\n"
+        'ref = SipTrunkPhoneNumber.get("desk", pulumi.Config().require("id"))\n'
+        'pulumi.export("label", ref.label)\n'
+    )
+    reader = write_program(tmp_path / "reader", source, name="phones")
+    state = tmp_path / "reader.json"
+    result = run_program(reader, "up", config=config_of(sandbox, id=created.id), state_file=state)
+    assert kinds(result) == [("read", "desk")] and result.outputs == {"label": "Front desk"}
+    assert json.loads(state.read_text())["resources"] == []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
 from pulumi_speko.runner.state import LocalState, ResourceState
@@ -93,6 +93,9 @@ class LocalEngine:
             )
         changed = diff.changes if diff.changes is not None else checked != old.inputs
         if not changed:
+            if not self.preview:  # the engine keeps the new inputs of an unchanged resource
+                self.state.put(replace(old, inputs=checked))
+                self._save()
             self._record(Step(SAME, old.type_name, name, old.id, old.outputs))
             return old.id, old.outputs
         if diff.replaces:

@@ -141,7 +141,7 @@ def _run_under_mocks(
     """Run the program with the mock monitor handing each registration to ``engine``."""
     import pulumi
     from pulumi.runtime import set_all_config, set_mocks
-    from pulumi.runtime.settings import get_root_resource
+    from pulumi.runtime.settings import get_root_resource, reset_options
 
     failures: list[RunError] = []
 
@@ -164,6 +164,8 @@ def _run_under_mocks(
             failures.append(error)
             raise error
 
+    # A fresh root stack resource: set_mocks keeps the one of an earlier run, exports and all.
+    reset_options(project=engine.state.project, stack=engine.state.stack)
     set_all_config(dict(config), [key for key in (CONFIG_API_KEY,) if key in config])
     set_mocks(
         EngineMocks(),
