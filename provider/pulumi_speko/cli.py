@@ -30,6 +30,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "pulumi_speko.review.command",
         "turn `pulumi preview --json` into a pull-request comment about cost, risk and routing",
     ),
+    "run": (
+        "pulumi_speko.runner.command",
+        "rehearse a program locally (preview, up, refresh, destroy) without the Pulumi CLI",
+    ),
 }
 
 

@@ -3,8 +3,10 @@
 With the Pulumi CLI on PATH the quickstart runs through ``pulumi up`` / ``destroy``
 against a local file backend in a temporary directory (no login, no account). Without
 it, the demo says what is missing and how to install it, then runs the same program
-in-process: the Pulumi SDK's mock monitor stands in for the engine and hands each
-declared resource to its real provider, which talks to the sandbox over HTTP.
+with the runner of ``pulumi-speko run`` (:mod:`pulumi_speko.runner`): each declared
+resource goes through the SDK's provider host to its real provider, which talks to the
+sandbox over HTTP. The quickstart ships inside the package (``_demo/quickstart``), so
+the demo works from any install.
 
 Run it with ``python -m pulumi_speko.demo`` (``--no-cli`` forces the in-process run).
 FastAPI and uvicorn (the ``sandbox`` extra) are imported only when the demo starts.
@@ -13,9 +15,7 @@ FastAPI and uvicorn (the ``sandbox`` extra) are imported only when the demo star
 from __future__ import annotations
 
 import argparse
-import base64
 import json
-import logging
 import os
 import re
 import shutil
@@ -24,21 +24,18 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pulumi_speko.constants import PROVIDER_KEY
 from pulumi_speko.credentials import CONFIG_API_KEY, CONFIG_BASE_URL, ENV_API_KEY, ENV_BASE_URL
 
 if TYPE_CHECKING:
-    from pulumi.dynamic import ResourceProvider
-    from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
-
+    from pulumi_speko.runner import Step
     from pulumi_speko.testing.sandbox import RunningSandbox
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
-QUICKSTART_DIR = EXAMPLES_DIR / "quickstart"
+# A copy of examples/quickstart shipped in the package, so the demo runs from any install.
+QUICKSTART_DIR = Path(__file__).resolve().parent / "_demo" / "quickstart"
 INSTALL_URL = "https://www.pulumi.com/docs/install/"
 DEMO_STACK = "demo"
 # Encrypts the secrets of a throwaway stack in a temporary directory; not a credential.
@@ -49,9 +46,10 @@ MISSING_CLI = (
     "then add ~/.pulumi/bin to PATH) and run `make demo` again: it will deploy "
     "examples/quickstart with `pulumi up` against a local file backend in a temporary "
     "directory (no login, no Pulumi account) and destroy it afterwards. Until then, here "
-    "is the same program run without the CLI: the Pulumi SDK's mock monitor stands in for "
-    "the engine and hands each resource the program declares to its real provider "
-    "(check, create, diff, read, delete), which talks to the sandbox."
+    "is the same program run without the CLI by `pulumi-speko run`, a local rehearsal: "
+    "each resource the program declares goes through the Pulumi SDK's provider host "
+    "(check, create, diff, read, delete) to its real provider, which talks to the "
+    "sandbox, and the state is kept in a local file."
 )
 
 
@@ -214,70 +212,31 @@ def run_with_cli(pulumi_path: str, sandbox: RunningSandbox, api_key: str, org: s
 # ---------------------------------------------------------- the demo without the CLI
 
 
-@dataclass
-class Created:
-    """A resource the in-process engine created: what to diff, read and delete."""
-
-    type_name: str
-    name: str
-    provider: ResourceProvider
-    id: str
-    inputs: dict[str, Any]
-    outputs: dict[str, Any]
-
-
-@dataclass
-class InProcessEngine:
-    """Answers the SDK's registrations by running each resource's own provider.
-
-    This is what the engine and the provider host do for ``pulumi up``, minus the
-    engine's state, diffing and parallelism: deserialize ``__provider``, configure it
-    with the stack config, ``check`` the inputs, ``create``.
-    """
-
-    config: dict[str, str]
-    project: str
-    created: list[Created] = field(default_factory=list)
-
-    def provider(self, inputs: Mapping[str, Any]) -> tuple[ResourceProvider, str]:
-        """The resource's provider as the host would load it, configured."""
-        import dill
-        from pulumi.dynamic import ConfigureRequest, ResourceProvider
-        from pulumi.dynamic.config import Config
-        from pulumi.runtime.rpc import unwrap_rpc_secret
-
-        pickled = str(unwrap_rpc_secret(inputs[PROVIDER_KEY]))
-        provider = dill.loads(base64.b64decode(pickled))
-        if not isinstance(provider, ResourceProvider):
-            raise DemoError(f"__provider holds a {type(provider).__name__}, not a provider")
-        provider.configure(ConfigureRequest(Config(self.config, self.project)))
-        return provider, pickled
-
-    def register(self, type_token: str, name: str, inputs: dict[str, Any]) -> Created:
-        """Check and create one resource; raise DemoError with the provider's message."""
-        type_name = type_token.rsplit(":", 1)[-1]
-        provider, pickled = self.provider(inputs)
-        checked = provider.check({}, {**inputs, PROVIDER_KEY: pickled})
-        if checked.failures:
-            reasons = "; ".join(f"{f.property}: {f.reason}" for f in checked.failures)
-            raise DemoError(f"check {type_name} {name}: {reasons}")
-        news = dict(checked.inputs or {})
-        say(f"  check   {type_name} {name}: inputs valid")
-        try:
-            result = provider.create(news)
-        except Exception as error:
-            raise DemoError(str(error).strip().splitlines()[-1]) from None
-        created = Created(type_name, name, provider, str(result.id), news, dict(result.outs or {}))
-        self.created.append(created)
-        say(f"  create  {type_name} {name}: {describe_created(created)}")
-        return created
+def describe_step(step: Step) -> str:
+    """One line of narration for a step of the runner."""
+    what = f"{step.type_name} {step.name}"
+    outs = step.outputs
+    is_verification = step.type_name == "BusinessVerification"
+    if step.kind == "create" and is_verification:
+        return (
+            f"  create  {what}: submission {outs.get('submission_id')}, status {outs.get('status')}"
+        )
+    if step.kind == "create":
+        return f"  create  {what}: {describe_number(outs)}"
+    if step.kind == "same":
+        return f"  diff    {what}: no changes: a second `pulumi up` does nothing"
+    if step.kind == "read":
+        state = f"status {outs.get('status')}" if is_verification else describe_routing(outs)
+        return f"  read    {what}: live, {state}"
+    if step.kind == "delete" and is_verification:
+        return f"  delete  {what}: removed from the stack (the platform has no delete and keeps it)"
+    if step.kind == "delete":
+        return f"  delete  {what}: released {outs.get('e164')}"
+    return f"  {step.kind:<7} {what}"
 
 
-def describe_created(created: Created) -> str:
-    """One line on what a create did, from the resource's outputs."""
-    outs = created.outputs
-    if created.type_name == "BusinessVerification":
-        return f"submission {outs.get('submission_id')}, status {outs.get('status')}"
+def describe_number(outs: Mapping[str, Any]) -> str:
+    """What creating a number did, from its outputs."""
     price = ""
     if outs.get("upfront_cost_usd") is not None:
         price = (
@@ -296,109 +255,43 @@ def describe_routing(number: Mapping[str, Any]) -> str:
     return f"{number.get('direction')} -> {agent}; setup status {status.get('status')}{issues}"
 
 
-def run_program(program: Path, engine: InProcessEngine) -> dict[str, Any]:
-    """Run ``program`` (a ``__main__.py``) with the SDK's mock monitor answering its
-    registrations through ``engine``; returns the stack outputs."""
-    import runpy
-
-    import pulumi
-    from pulumi.runtime import set_all_config, set_mocks
-    from pulumi.runtime.settings import get_root_resource
-
-    failures: list[DemoError] = []
-
-    class Mocks(pulumi.runtime.Mocks):
-        def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-            try:
-                created = engine.register(args.typ, args.name, dict(args.inputs))
-            except DemoError as error:
-                failures.append(error)
-                raise
-            return created.id, created.outputs
-
-        def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-            raise DemoError(f"the program made an invoke ({args.token}); not supported")
-
-    set_all_config(dict(engine.config))
-    set_mocks(Mocks(), project=engine.project, stack=DEMO_STACK, preview=False, logger=_quiet())
-    outputs: dict[str, Any] = {}
-
-    def program_run() -> Any:
-        runpy.run_path(str(program), run_name="__main__")
-        root = get_root_resource()
-        stack_outputs = getattr(root, "outputs", {})
-        return pulumi.Output.all(**stack_outputs).apply(outputs.update)
-
-    try:
-        pulumi.runtime.test(program_run)()  # type: ignore[no-untyped-call]
-    except Exception as error:
-        if failures:
-            raise failures[0] from None
-        raise DemoError(f"the program failed: {error}") from None
-    return outputs
-
-
-def _quiet() -> logging.Logger:
-    """The mock engine's log: errors only (providers print their own warnings)."""
-    logger = logging.getLogger("pulumi_speko.demo.engine")
-    logger.setLevel(logging.ERROR)
-    return logger
-
-
-def diff_read_delete(engine: InProcessEngine) -> None:
-    """What later commands would do: a no-op diff, a refresh, then destroy (reverse order)."""
-    for created in engine.created:
-        diff = created.provider.diff(created.id, created.outputs, created.inputs)
-        verdict = "changes" if diff.changes else "no changes: a second `pulumi up` does nothing"
-        say(f"  diff    {created.type_name} {created.name}: {verdict}")
-    for created in engine.created:
-        live = created.provider.read(created.id, created.outputs).outs or {}
-        state = (
-            f"status {live.get('status')}"
-            if created.type_name == "BusinessVerification"
-            else describe_routing(live)
-        )
-        say(f"  read    {created.type_name} {created.name}: live, {state}")
-
-
-def delete_all(engine: InProcessEngine) -> None:
-    """Delete what was created, dependents first, as ``pulumi destroy`` does."""
-    while engine.created:
-        created = engine.created.pop()
-        created.provider.delete(created.id, created.outputs)
-        if created.type_name == "BusinessVerification":
-            what = "removed from the stack (the platform has no delete and keeps it)"
-        else:
-            what = f"released {created.outputs.get('e164')}"
-        say(f"  delete  {created.type_name} {created.name}: {what}")
+def _narrate(step: Step) -> None:
+    say(describe_step(step))
 
 
 def run_in_process(sandbox: RunningSandbox, api_key: str, org: str) -> None:
-    """Run the quickstart without the CLI, show it, and delete what it made."""
-    engine = InProcessEngine(
-        config={CONFIG_API_KEY: api_key, CONFIG_BASE_URL: sandbox.base_url},
-        project=_project_name(QUICKSTART_DIR),
-    )
+    """Run the quickstart with ``pulumi-speko run``'s runner, show it, destroy it."""
+    from pulumi_speko.runner import RunError, run_program
+
+    config = {CONFIG_API_KEY: api_key, CONFIG_BASE_URL: sandbox.base_url}
     say(f"  configured {CONFIG_BASE_URL} = {sandbox.base_url}")
     say(f"  configured {CONFIG_API_KEY} (secret)")
-    say("\nup: examples/quickstart/__main__.py")
-    try:
-        outputs = run_program(QUICKSTART_DIR / "__main__.py", engine)
-        say("\nStack outputs:")
-        for name, value in outputs.items():
-            say(f"  {name}: {value}")
-        say("\nLater commands (preview, refresh):")
-        diff_read_delete(engine)
-        show_sandbox_numbers(sandbox, org)
-    finally:
-        say("\ndestroy:")
-        delete_all(engine)
+    with tempfile.TemporaryDirectory(prefix="speko-demo-") as workdir:
+        state = Path(workdir) / "state.json"
+
+        def run(operation: str) -> dict[str, Any]:
+            try:
+                result = run_program(
+                    QUICKSTART_DIR, operation, config=config, state_file=state, on_step=_narrate
+                )
+            except RunError as error:
+                raise DemoError(str(error)) from None
+            return result.outputs
+
+        say("\nup (the runner of `pulumi-speko run`):")
+        try:
+            outputs = run("up")
+            say("\nStack outputs:")
+            for name, value in outputs.items():
+                say(f"  {name}: {value}")
+            say("\nLater commands (preview, refresh):")
+            run("preview")
+            run("refresh")
+            show_sandbox_numbers(sandbox, org)
+        finally:
+            say("\ndestroy:")
+            run("destroy")
     show_sandbox_numbers(sandbox, org)
-
-
-def _project_name(example: Path) -> str:
-    found = re.search(r"^name:\s*(\S+)", (example / "Pulumi.yaml").read_text(), re.MULTILINE)
-    return found.group(1) if found else example.name
 
 
 # ---------------------------------------------------------------- shared
@@ -441,9 +334,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-cli", action="store_true", help="run in-process even when `pulumi` is on PATH"
     )
     args = parser.parse_args(argv)
-    if not (QUICKSTART_DIR / "__main__.py").is_file():
-        say(f"demo: {QUICKSTART_DIR} is missing; run the demo from a checkout of pulumi-speko")
-        return 1
     pulumi_path = None if args.no_cli else shutil.which("pulumi")
     try:
         with sandbox_running() as (sandbox, api_key, org):

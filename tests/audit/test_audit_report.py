@@ -242,3 +242,77 @@ def test_read_only_references_are_left_out() -> None:
     assert [n.name for n in report.numbers] == ["owned"]
     assert report.totals.managed_monthly_cost_usd == 1.15
     assert [f.resource for f in report.findings] == ["owned"]  # unprotected, the only one
+
+
+def _export_of(*resources: tuple[str, str, dict[str, object]]) -> AuditReport:
+    """The report of an export holding ``(type name, resource name, outputs)`` entries."""
+    entries = []
+    for type_name, name, outputs in resources:
+        type_token = f"pulumi-python:dynamic/speko:{type_name}"
+        entries.append(
+            {
+                "urn": f"urn:pulumi:dev::phones::{type_token}::{name}",
+                "type": type_token,
+                "id": f"id_{name}",
+                "outputs": outputs,
+            }
+        )
+    return build_report(parse_stack_export({"version": 3, "deployment": {"resources": entries}}))
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "expected"),
+    [
+        ("rejected", "EIN does not match", "is rejected (EIN does not match)"),
+        ("revoked", None, "is revoked:"),
+    ],
+)
+def test_a_rejected_or_revoked_verification_is_a_finding(
+    status: str, reason: str | None, expected: str
+) -> None:
+    report = _export_of(
+        ("BusinessVerification", "kyb", {"status": status, "rejection_reason": reason})
+    )
+    [finding] = report.findings
+    assert (finding.code, finding.resource) == ("verification-blocks-purchases", "kyb")
+    assert expected in finding.message and "purchase" in finding.message
+    assert "### Findings (1)" in render_markdown(report)
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "approved"])
+def test_a_verification_that_allows_purchases_is_no_finding(status: str) -> None:
+    report = _export_of(("BusinessVerification", "kyb", {"status": status}))
+    assert report.findings == ()
+
+
+def test_a_number_routed_only_by_its_dispatch_template_shows_the_template() -> None:
+    template = {"queue": "sales", "locale": "en-US"}
+    report = _export_of(
+        (
+            "PhoneNumber",
+            "templated",
+            {
+                "e164": "+14155550100",
+                "direction": "inbound",
+                "dispatch_metadata_template": template,
+            },
+        ),
+    )
+    [row] = [line for line in render_markdown(report).splitlines() if "`templated`" in line]
+    cells = [cell.strip() for cell in row.split(" | ")]
+    assert cells[4] == 'dispatch template {"locale":"en-US","queue":"sales"}'
+    assert "inbound-not-routed" not in [f.code for f in report.findings]
+
+
+def test_json_and_csv_give_the_template_and_the_sip_fields(report: AuditReport) -> None:
+    document = json.loads(render_json(report))
+    support, _sales, eu, _campaign = document["numbers"]
+    assert support["dispatch_metadata_template"] == {"locale": "en-US", "team": "support"}
+    assert eu["dispatch_metadata_template"] == "[secret]"
+    assert (eu["sip_connection_installation_id"], eu["sip_provider_name"]) == (
+        "sci_7FhK2mQ9",
+        "Twilio Elastic SIP",
+    )
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert rows[0]["dispatch_metadata_template"] == '{"locale":"en-US","team":"support"}'
+    assert rows[2]["sip_provider_name"] == "Twilio Elastic SIP"

@@ -28,9 +28,9 @@ from live_export import (
 )
 from pulumi_speko.api import Client, PhoneNumberImport, PhoneNumberUpdate
 from pulumi_speko.audit.drift import CLOCK_FIELDS, GONE, IN_SYNC, SOURCE_CHANGED, compare
+from pulumi_speko.audit.drift_command import NO_KEY_MESSAGE, credentials_of
 from pulumi_speko.audit.stack_export import parse_stack_export
-from pulumi_speko.cli import main
-from pulumi_speko.credentials import MissingCredentialsError
+from pulumi_speko.cli import build_parser, main
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox
 
 WRONG_KEY = "sk_live_wrong_key_must_never_be_printed_0123456789"
@@ -130,6 +130,19 @@ def test_clock_fields_alone_are_not_drift(
     assert {"updated_at", "next_charge_at"} <= CLOCK_FIELDS
 
 
+def test_updated_at_that_moved_with_an_edit_is_part_of_that_drift(
+    export_path: Path, fleet: Fleet, client: Client, drift: Drift
+) -> None:
+    """A dashboard edit moves updated_at: listed with the edit, not as the clock's."""
+    client.update_phone_number(fleet.support.id, PhoneNumberUpdate(label="Edited"))
+    status, out, _ = drift(str(export_path))
+    assert status == 2
+    block = section(out, "support-line")
+    assert '  label: "Support (EN)" -> "Edited"  [routing]' in block
+    assert "  updated_at: " in block and block.rstrip().endswith("[clock]")
+    assert "support-line: updated_at" not in out
+
+
 def test_a_secret_in_the_export_is_listed_as_not_compared(
     fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
 ) -> None:
@@ -159,10 +172,12 @@ def test_a_label_edited_through_the_api_is_drift_naming_old_and_new(
     status, out, _ = drift(str(export_path))
     assert status == 2
     assert "Drift: 1 of 4 (3 numbers and 1 business verification) differ" in out
-    assert section(out, "support-line").splitlines() == [
+    lines = section(out, "support-line").splitlines()
+    assert lines[:2] == [
         f"PhoneNumber support-line {fleet.support.e164} {fleet.support.id}: changed",
         '  label: "Support (EN)" -> "Support (EN) - old"  [routing]',
     ]
+    assert [line.split(":")[0] for line in lines[2:]] == ["  updated_at"]  # moved by the edit
     assert "sales-line" not in out.split("\n\nNot drift", 1)[0]
 
 
@@ -317,13 +332,61 @@ def test_a_wrong_key_exits_1_with_one_line_that_never_shows_the_key(
     assert WRONG_KEY not in result.stderr and WRONG_KEY[8:] not in result.stderr
 
 
-def test_no_key_exits_1_with_the_credentials_line(
+def test_no_key_exits_1_saying_how_this_command_gets_a_key(
     export_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["drift", str(export_path)]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == f"pulumi-speko drift: error: {MissingCredentialsError()}\n"
+    assert captured.err == f"pulumi-speko drift: error: {NO_KEY_MESSAGE}\n"
+    assert "SPEKO_API_KEY" in NO_KEY_MESSAGE and "--api-key-env NAME" in NO_KEY_MESSAGE
+    assert "cannot read the stack's config" in NO_KEY_MESSAGE
+    assert "pulumi config set --secret" not in NO_KEY_MESSAGE
+
+
+def test_the_key_can_come_from_a_variable_named_by_api_key_env(
+    export_path: Path,
+    sandbox: RunningSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SPEKO_API_KEY", WRONG_KEY)
+    monkeypatch.setenv("CI_SPEKO_KEY", DEMO_API_KEY)
+    argv = ["drift", str(export_path), "--base-url", sandbox.base_url]
+    assert main([*argv, "--api-key-env", "CI_SPEKO_KEY"]) == 0
+    assert "No drift" in capsys.readouterr().out
+    assert main([*argv, "--api-key-env", "UNSET_SPEKO_KEY"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("pulumi-speko drift: error: --api-key-env UNSET_SPEKO_KEY: the ")
+    assert err.count("\n") == 1 and WRONG_KEY not in err
+
+
+def test_organization_id_flag_and_base_url_reach_the_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SPEKO_API_KEY", DEMO_API_KEY)
+    monkeypatch.setenv("SPEKO_ORGANIZATION_ID", "org_from_env")
+    parser = build_parser()
+    args = parser.parse_args(
+        ["drift", "x.json", "--organization-id", "org_demo", "--base-url", "http://127.0.0.1:1"]
+    )
+    credentials = credentials_of(args)
+    assert (credentials.organization_id, credentials.base_url) == (
+        "org_demo",
+        "http://127.0.0.1:1",
+    )
+    default = credentials_of(parser.parse_args(["drift", "x.json"]))
+    assert default.organization_id == "org_from_env"
+
+
+def test_help_documents_the_exit_statuses_and_the_key_flags(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["drift", "--help"])
+    help_text = capsys.readouterr().out
+    assert "  0  in sync" in help_text and "  2  drift" in help_text and "  1  error" in help_text
+    assert "--api-key-env NAME" in help_text and "--organization-id ID" in help_text
 
 
 def test_a_bad_timeout_exits_1_with_one_line(

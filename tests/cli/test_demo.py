@@ -67,3 +67,13 @@ def test_with_the_cli_it_runs_pulumi_up_and_destroy() -> None:
     assert "$ pulumi destroy --yes" in out
     assert "The sandbox holds no numbers of org_demo." in out
     assert DEMO_API_KEY not in out + done.stderr
+
+
+def test_the_quickstart_the_package_ships_is_the_example() -> None:
+    """The demo runs the packaged copy (so it works from a wheel); it must not drift."""
+    from pulumi_speko.demo import QUICKSTART_DIR
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
+    assert (QUICKSTART_DIR / "__main__.py").read_text() == (example / "__main__.py").read_text()
+    shipped_name = (QUICKSTART_DIR / "Pulumi.yaml").read_text().splitlines()[0]
+    assert shipped_name == (example / "Pulumi.yaml").read_text().splitlines()[0]

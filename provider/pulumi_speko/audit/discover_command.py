@@ -23,7 +23,7 @@ from pulumi_speko.audit.drift_command import (
     add_api_arguments,
     api_error_line,
     cli_client,
-    cli_credentials,
+    credentials_of,
     organization_failure,
 )
 from pulumi_speko.audit.stack_export import add_stack_export_argument
@@ -34,7 +34,7 @@ _PROG: Final = "pulumi-speko discover"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the optional export path, ``--format`` and ``--base-url``."""
+    """Declare the optional export path, ``--format`` and the API flags."""
     add_stack_export_argument(
         parser, optional="without it every number of the organization is listed"
     )
@@ -45,10 +45,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="python (default: declarations that adopt each number) or json",
     )
     add_api_arguments(parser)
-    parser.epilog = (
-        f"exit status: 0 listed, 1 error, {EXIT_WRONG_ORGANIZATION} the API key is another "
-        "organization's than the stack export's"
-    )
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EXIT_STATUS_HELP
+
+
+EXIT_STATUS_HELP: Final = f"""\
+exit status:
+  {EXIT_OK}  the listing is printed (also when nothing is left to adopt)
+  {EXIT_ERROR}  error: unreadable export, no or refused API key, API failure (one line)
+  {EXIT_WRONG_ORGANIZATION}  the API key is another organization's than the stack export's
+
+the API key: SPEKO_API_KEY, or --api-key-env NAME to read it from another variable."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -61,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         export = load_stack_export(args.stack_export) if args.stack_export else None
-        credentials = cli_credentials(args.base_url)
+        credentials = credentials_of(args)
         client = cli_client(credentials)
     except (StackExportError, ConfigError, ValueError) as error:
         return _fail(str(error))

@@ -15,7 +15,8 @@ with :func:`~pulumi_speko.resources._props.same_value`, nested objects field by 
 Not everything that differs is drift. ``updated_at``, ``next_charge_at`` and
 ``last_charged_at`` move by themselves (the billing cycle, the platform's own
 bookkeeping), so a difference in them alone is reported as *informational* and leaves
-the exit status at 0; they are still listed, because a stale ``last_charged_at`` is
+the exit status at 0 (an ``updated_at`` that moved with a changed field is part of that
+change, and listed with it); they are still listed, because a stale ``last_charged_at`` is
 useful to an auditor. A value that is a secret in the export cannot be compared: it is
 listed under *not compared*. Read-only references (``external``) belong to another
 stack and are left out.
@@ -75,6 +76,8 @@ GONE: Final = "gone"
 SOURCE_CHANGED: Final = "source_changed"
 
 CLOCK_FIELDS: Final = frozenset({"updated_at", "next_charge_at", "last_charged_at"})
+EDIT_CLOCK_FIELD: Final = "updated_at"
+"""The clock field an edit moves: drift when it comes with a changed field, else not."""
 """Fields the platform moves by itself: informational, never drift."""
 
 # What kind of change a field is, for the operator deciding what to do about it.
@@ -318,6 +321,10 @@ def _field_changes(
                 informational.append(FieldChange(path, old, new, CLOCK))
             else:
                 changes.append(FieldChange(path, old, new, _category(name)))
+    if changes:
+        # An edit moves updated_at too: that move is part of the edit, not the clock's.
+        changes += [c for c in informational if c.field == EDIT_CLOCK_FIELD]
+        informational = [c for c in informational if c.field != EDIT_CLOCK_FIELD]
     return tuple(changes), tuple(informational), tuple(not_compared)
 
 

@@ -1,4 +1,5 @@
-"""``pulumi-speko drift STACK_EXPORT.json [--format text|json] [--base-url URL]``.
+"""``pulumi-speko drift STACK_EXPORT.json [--format text|json] [--base-url URL]
+[--api-key-env NAME] [--organization-id ID]``.
 
 Compares the speko resources of a ``pulumi stack export`` file with the live API and
 prints each difference per resource. Exit status 0 when nothing drifted, 2 on drift, 1
@@ -9,8 +10,9 @@ its organization cannot be established (nothing is reported released on a guess)
 Credentials are read as the provider reads them, minus the stack config this command
 has no access to: ``speko:apiKey`` / ``speko:baseUrl`` from ``PULUMI_CONFIG`` (the JSON
 the Pulumi CLI passes to programs, so the command works from a Pulumi hook or
-Automation API), else ``SPEKO_API_KEY`` / ``SPEKO_BASE_URL``. ``--base-url`` wins over
-both. :func:`add_api_arguments`, :func:`cli_credentials` and :func:`api_error_line` are
+Automation API), else ``SPEKO_API_KEY`` / ``SPEKO_BASE_URL``. ``--base-url``,
+``--organization-id`` and ``--api-key-env NAME`` (the variable holding the key) win over
+both. :func:`add_api_arguments`, :func:`credentials_of` and :func:`api_error_line` are
 shared with ``pulumi-speko discover``.
 """
 
@@ -26,10 +28,15 @@ from typing import TYPE_CHECKING, Final
 from pulumi_speko.api.identity import organization_of_key
 from pulumi_speko.audit.stack_export import add_stack_export_argument
 from pulumi_speko.credentials import (
+    CONFIG_API_KEY,
     CONFIG_BASE_URL,
     CONFIG_KEYS,
+    CONFIG_ORGANIZATION_ID,
+    ENV_API_KEY,
+    ENV_BY_CONFIG_KEY,
     ConfigError,
     Credentials,
+    MissingCredentialsError,
     client_for,
     resolve_credentials,
 )
@@ -49,6 +56,7 @@ __all__ = [
     "add_arguments",
     "api_error_line",
     "cli_credentials",
+    "credentials_of",
     "organization_failure",
     "run",
 ]
@@ -57,11 +65,6 @@ EXIT_OK: Final = 0
 EXIT_ERROR: Final = 1
 EXIT_DRIFT: Final = 2
 EXIT_WRONG_ORGANIZATION: Final = 3
-EXIT_CODES_HELP: Final = (
-    "exit status: 0 no drift, 2 drift, 1 error, 3 the API key is another organization's "
-    "than the stack's (or its organization cannot be established: set speko:organizationId "
-    "/ SPEKO_ORGANIZATION_ID)"
-)
 PULUMI_CONFIG_ENV: Final = "PULUMI_CONFIG"
 _PROG: Final = "pulumi-speko drift"
 
@@ -71,17 +74,31 @@ class CliConfigError(ConfigError):
 
 
 def add_api_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare ``--base-url`` (the commands that call the API share it)."""
+    """Declare ``--base-url``, ``--api-key-env`` and ``--organization-id`` (shared by the
+    commands that call the API). No flag takes the key itself: it would show in process
+    lists and shell history."""
     parser.add_argument(
         "--base-url",
         metavar="URL",
         help="the API root (default: speko:baseUrl from PULUMI_CONFIG, else SPEKO_BASE_URL, "
-        "else https://api.speko.dev); the key comes from speko:apiKey or SPEKO_API_KEY",
+        "else https://api.speko.dev)",
+    )
+    parser.add_argument(
+        "--api-key-env",
+        metavar="NAME",
+        help=f"the environment variable that holds the API key (default: speko:apiKey from "
+        f"PULUMI_CONFIG, else {ENV_API_KEY}); this command cannot read the stack's config",
+    )
+    parser.add_argument(
+        "--organization-id",
+        metavar="ID",
+        help=f"the organization the key must belong to (default: {CONFIG_ORGANIZATION_ID} "
+        f"from PULUMI_CONFIG, else {ENV_BY_CONFIG_KEY[CONFIG_ORGANIZATION_ID]})",
     )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the positional export path, ``--format`` and ``--base-url``."""
+    """Declare the positional export path, ``--format`` and the API flags."""
     add_stack_export_argument(parser)
     parser.add_argument(
         "--format",
@@ -90,21 +107,73 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="text (default: each difference per resource) or json",
     )
     add_api_arguments(parser)
-    parser.epilog = EXIT_CODES_HELP
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = EXIT_STATUS_HELP
 
 
-def cli_credentials(base_url: str | None, environ: Mapping[str, str] | None = None) -> Credentials:
+EXIT_STATUS_HELP: Final = f"""\
+exit status:
+  {EXIT_OK}  in sync: nothing drifted (clock fields alone are not drift)
+  {EXIT_DRIFT}  drift: at least one resource differs from the live API
+  {EXIT_ERROR}  error: unreadable export, no or refused API key, API failure (one line)
+  {EXIT_WRONG_ORGANIZATION}  the API key is another organization's than the stack's, or its
+     organization cannot be established (set speko:organizationId / SPEKO_ORGANIZATION_ID)
+
+the API key: {ENV_API_KEY}, or --api-key-env NAME to read it from another variable
+(speko:apiKey too when Pulumi runs this command and passes PULUMI_CONFIG)."""
+
+
+def cli_credentials(
+    base_url: str | None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    api_key_env: str | None = None,
+    organization_id: str | None = None,
+) -> Credentials:
     """The provider's credential rule for a process without stack config.
 
-    Raises :class:`~pulumi_speko.credentials.MissingCredentialsError` without a key,
-    :class:`~pulumi_speko.credentials.ConfigError` for a bad timeout, and
-    :class:`CliConfigError` when ``PULUMI_CONFIG`` is not a JSON object.
+    ``api_key_env`` names the variable that holds the key (it then wins over the
+    others); ``base_url`` and ``organization_id`` win over config and environment.
+    Raises :class:`~pulumi_speko.credentials.ConfigError` (bad setting) and
+    :class:`CliConfigError` (no key, an unset ``api_key_env``, or ``PULUMI_CONFIG``
+    that is not a JSON object).
     """
     environ = os.environ if environ is None else environ
     config = _pulumi_config(environ)
     if base_url and base_url.strip():
         config[CONFIG_BASE_URL] = base_url
-    return resolve_credentials(config, environ)
+    if organization_id and organization_id.strip():
+        config[CONFIG_ORGANIZATION_ID] = organization_id
+    if api_key_env:
+        config[CONFIG_API_KEY] = _named_key(api_key_env, environ)
+    try:
+        return resolve_credentials(config, environ)
+    except MissingCredentialsError:
+        raise CliConfigError(NO_KEY_MESSAGE) from None
+
+
+NO_KEY_MESSAGE: Final = (
+    f"no Speko API key: set {ENV_API_KEY} (or pass --api-key-env NAME to read it from "
+    "another variable); this command cannot read the stack's config, so `pulumi config "
+    f"set {CONFIG_API_KEY}` does not reach it"
+)
+
+
+def _named_key(name: str, environ: Mapping[str, str]) -> str:
+    value = environ.get(name, "")
+    if not value.strip():
+        raise CliConfigError(
+            f"--api-key-env {name}: the environment variable {name} is not set or empty; "
+            f"export the key in it, or leave the flag out to use {ENV_API_KEY}"
+        )
+    return value
+
+
+def credentials_of(args: argparse.Namespace) -> Credentials:
+    """:func:`cli_credentials` from the flags :func:`add_api_arguments` declares."""
+    return cli_credentials(
+        args.base_url, api_key_env=args.api_key_env, organization_id=args.organization_id
+    )
 
 
 def cli_client(credentials: Credentials) -> Client:
@@ -149,7 +218,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         export = load_stack_export(args.stack_export)
-        credentials = cli_credentials(args.base_url)
+        credentials = credentials_of(args)
         client = cli_client(credentials)
     except (StackExportError, ConfigError, ValueError) as error:
         return _fail(str(error))

@@ -51,15 +51,19 @@ INBOUND_NOT_ROUTED: Final = "inbound-not-routed"
 UNPROTECTED_MANAGED_NUMBER: Final = "unprotected-managed-number"
 SETUP_NEEDS_ACTION: Final = "setup-needs-action"
 PENDING_OPERATION: Final = "pending-operation"
+VERIFICATION_BLOCKS_PURCHASES: Final = "verification-blocks-purchases"
 FINDING_CODES: Final = (
     INBOUND_NOT_ROUTED,
     UNPROTECTED_MANAGED_NUMBER,
     SETUP_NEEDS_ACTION,
     PENDING_OPERATION,
+    VERIFICATION_BLOCKS_PURCHASES,
 )
 
 _SOURCE_BY_TYPE: Final = {PHONE_NUMBER_TYPE: "managed"}
 _SECRET_TEXT: Final = "[secret]"
+_BLOCKING_VERIFICATION_STATUSES: Final = frozenset({"rejected", "revoked"})
+_TEMPLATE_CELL_MAX: Final = 60
 
 
 # --- model -------------------------------------------------------------------------------
@@ -77,7 +81,12 @@ class NumberEntry:
     source: str | None
     direction: str | None
     agent_id: str | None
+    dispatch_metadata_template: Any
+    """The template as state holds it (an object; ``"[secret]"`` when it is a secret)."""
     label: str | None
+    sip_connection_installation_id: str | None
+    sip_trunk_id: str | None
+    sip_provider_name: str | None
     setup_status: str | None
     setup_issues: tuple[str, ...]
     created_at: str | None
@@ -156,6 +165,7 @@ def build_report(export: StackExport) -> AuditReport:
         *(f for n in numbers if (f := _inbound_finding(n))),
         *(f for n in numbers if (f := _protection_finding(n))),
         *(f for n in numbers if (f := _setup_finding(n))),
+        *(f for v in verifications if (f := _verification_finding(v))),
         *(_pending_finding(op.type, op.resource) for op in export.speko_pending_operations()),
     ]
     return AuditReport(
@@ -181,6 +191,17 @@ def _text(value: Any) -> str | None:
     return json.dumps(value, sort_keys=True, default=str)
 
 
+def _plain(value: Any) -> Any:
+    """``value`` with every secret, at any depth, as ``"[secret]"``."""
+    if isinstance(value, SecretValue):
+        return _SECRET_TEXT
+    if isinstance(value, dict):
+        return {key: _plain(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_plain(child) for child in value]
+    return value
+
+
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
@@ -201,7 +222,7 @@ def _setup(resource: StateResource) -> tuple[str | None, tuple[str, ...]]:
 def _number_entry(resource: StateResource) -> NumberEntry:
     status, issues = _setup(resource)
     agent_id = _text(resource.value("agent_id"))
-    template = resource.value("dispatch_metadata_template")
+    template = _plain(resource.value("dispatch_metadata_template"))
     return NumberEntry(
         name=resource.name,
         type=resource.type_name,
@@ -211,7 +232,11 @@ def _number_entry(resource: StateResource) -> NumberEntry:
         source=_text(resource.value("source")) or _SOURCE_BY_TYPE.get(resource.type, "sip_trunk"),
         direction=_text(resource.value("direction")) or "outbound",
         agent_id=agent_id,
+        dispatch_metadata_template=template,
         label=_text(resource.value("label")),
+        sip_connection_installation_id=_text(resource.value("sip_connection_installation_id")),
+        sip_trunk_id=_text(resource.value("sip_trunk_id")),
+        sip_provider_name=_text(resource.value("sip_provider_name")),
         setup_status=status,
         setup_issues=issues,
         created_at=_text(resource.value("created_at")),
@@ -296,6 +321,21 @@ def _setup_finding(number: NumberEntry) -> Finding | None:
     )
 
 
+def _verification_finding(verification: VerificationEntry) -> Finding | None:
+    if verification.status not in _BLOCKING_VERIFICATION_STATUSES:
+        return None
+    reason = f" ({verification.rejection_reason})" if verification.rejection_reason else ""
+    return Finding(
+        VERIFICATION_BLOCKS_PURCHASES,
+        verification.name,
+        verification.urn,
+        f"BusinessVerification '{verification.name}' is {verification.status}{reason}: the "
+        "platform refuses every purchase of a managed number until a new submission is "
+        "submitted or approved; correct the submission, file it again, then run "
+        "`pulumi refresh`.",
+    )
+
+
 _PENDING_HINTS: Final = {
     "creating": "the purchase or import may have happened without being recorded",
     "deleting": "the number may already be released",
@@ -341,7 +381,11 @@ _CSV_COLUMNS: Final = (
     "source",
     "direction",
     "agent_id",
+    "dispatch_metadata_template",
     "label",
+    "sip_connection_installation_id",
+    "sip_trunk_id",
+    "sip_provider_name",
     "setup_status",
     "setup_issues",
     "created_at",
@@ -370,6 +414,21 @@ def _setup_cell(number: NumberEntry) -> str | None:
     return f"{number.setup_status}: {', '.join(number.setup_issues)}"
 
 
+def _routing_cell(number: NumberEntry) -> str | None:
+    """The agent; for a number routed only by its dispatch template, that template."""
+    template = number.dispatch_metadata_template
+    if number.agent_id is not None or template is None:
+        return number.agent_id
+    text = template if isinstance(template, str) else _json_text(template)
+    if len(text) > _TEMPLATE_CELL_MAX:
+        text = text[: _TEMPLATE_CELL_MAX - 1] + "…"
+    return f"dispatch template {text}"
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def _protected_cell(number: NumberEntry) -> str:
     if number.protected:
         return "yes"
@@ -383,7 +442,7 @@ def _markdown_row(number: NumberEntry) -> str:
         _cell(number.e164),
         _cell(number.source),
         _cell(number.direction),
-        _cell(number.agent_id),
+        _cell(_routing_cell(number)),
         _cell(number.label),
         _cell(_setup_cell(number)),
         _cell(_day(number.created_at)),
@@ -468,6 +527,10 @@ def render_csv(report: AuditReport) -> str:
     for number in report.numbers:
         row = asdict(number)
         row["setup_issues"] = "; ".join(number.setup_issues)
+        template = number.dispatch_metadata_template
+        row["dispatch_metadata_template"] = (
+            template if template is None or isinstance(template, str) else _json_text(template)
+        )
         row["protected"] = "true" if number.protected else "false"
         writer.writerow("" if row[column] is None else row[column] for column in _CSV_COLUMNS)
     return buffer.getvalue()
