@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+# Imported here, at a shallow stack, rather than by hypothesis's own pytest plugin at
+# session end: CPython 3.11.7's parser can fail there with "AST constructor recursion
+# depth mismatch" when pytest rewrites hypothesis's modules deep in a hook call.
+import hypothesis  # noqa: F401
 import pytest
 from pulumi_speko.sandbox.model import system_clock
 from pulumi_speko.testing.sandbox import RunningSandbox, running_sandbox
