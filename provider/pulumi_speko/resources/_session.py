@@ -9,10 +9,12 @@ instead of N reads.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +161,27 @@ class ConfiguredProvider(ResourceProvider):
     def session(self) -> Session:
         """The process-wide client and number directory for this provider's config."""
         return session_for(resolve_credentials(getattr(self, "_config", None)))
+
+
+_calling_session: contextvars.ContextVar[Session | None] = contextvars.ContextVar(
+    "speko_calling_session", default=None
+)
+
+
+@contextlib.contextmanager
+def calls_use(session: Session) -> Iterator[None]:
+    """Make the program functions called in this block use ``session`` (the plugin's
+    Invoke, which has its provider's config instead of a program's stack config)."""
+    token = _calling_session.set(session)
+    try:
+        yield
+    finally:
+        _calling_session.reset(token)
+
+
+def calling_session() -> Session | None:
+    """The session set by :func:`calls_use` in this context, if any."""
+    return _calling_session.get()
 
 
 def close_all_sessions() -> None:

@@ -12,10 +12,13 @@ from pulumi.runtime import get_config
 from pulumi_speko.api import Client
 from pulumi_speko.api.models import AvailablePhoneNumber, PhoneNumber, VerificationOverview
 from pulumi_speko.credentials import CONFIG_KEYS, resolve_credentials
-from pulumi_speko.resources._session import session_for
+from pulumi_speko.resources._session import calling_session, session_for
 
 
 def _client() -> Client:
+    session = calling_session()  # set by the plugin's Invoke
+    if session is not None:
+        return session.client
     config = {key: get_config(key) for key in CONFIG_KEYS}
     return session_for(resolve_credentials(config)).client
 
