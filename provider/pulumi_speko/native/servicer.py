@@ -30,7 +30,7 @@ from pulumi_speko.native.catalog import SINGLE_VALUE_KEY, Catalog, ResourceKind,
 from pulumi_speko.native.naming import camel_words
 from pulumi_speko.native.secrets import concealed, revealed, secret_names
 from pulumi_speko.resources._errors import SpekoProviderError
-from pulumi_speko.resources._props import PROVIDER_KEY
+from pulumi_speko.resources._props import PROVIDER_KEY, is_unknown
 from pulumi_speko.resources._session import ConfiguredProvider, calls_use
 
 LOG = logging.getLogger("pulumi_speko.native")
@@ -273,8 +273,13 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
         return provider.session()
 
     def _namespaced(self, settings: Mapping[str, Any]) -> dict[str, str | None]:
+        """Known settings as namespaced text (an unknown one is not set yet)."""
         keys = self._catalog.config_keys
-        return {keys[name]: _setting_text(v) for name, v in settings.items() if name in keys}
+        return {
+            keys[name]: _setting_text(value)
+            for name, value in settings.items()
+            if name in keys and not is_unknown(value)
+        }
 
     def _from_variables(self, variables: Mapping[str, str]) -> dict[str, str | None]:
         # Older engines send only `variables`, keyed `speko:config:apiKey`.
@@ -282,7 +287,7 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
         return {key: plain.get(key) for key in self._catalog.config_keys.values()}
 
     def _config_failures(self, config: dict[str, str | None]) -> list[tuple[str, str]]:
-        settings = {k: v for k, v in config.items() if v is not None and v != rpc.UNKNOWN}
+        settings = {k: v for k, v in config.items() if v is not None}
         settings.setdefault(CONFIG_API_KEY, PLACEHOLDER_API_KEY)
         names = {key: name for name, key in self._catalog.config_keys.items()}
         failures: list[tuple[str, str]] = []
