@@ -36,6 +36,7 @@ from pulumi_speko.resources._session import ConfiguredProvider, calls_use
 LOG = logging.getLogger("pulumi_speko.native")
 _Struct = Any  # google.protobuf.struct_pb2.Struct: protobuf ships no type stubs
 _Context = Any  # grpc.ServicerContext
+API_KEY_INPUT = "apiKey"
 PLACEHOLDER_API_KEY = "sk_placeholder"  # lets CheckConfig check the other settings
 _KIND = provider_pb2.PropertyDiff
 _Kind: TypeAlias = provider_pb2.PropertyDiff.Kind.ValueType
@@ -75,8 +76,11 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
         with self._errors(context, "check the speko provider configuration"):
             news = self._deserialize(request.news)
             failures = self._config_failures(self._namespaced(revealed(news)))
+            # The engine keeps these inputs in state and configures with them: the key
+            # goes back only as a secret, however it came in.
+            inputs = concealed(revealed(news), {*secret_names(news), API_KEY_INPUT})
             return provider_pb2.CheckResponse(
-                inputs=self._serialize(news),
+                inputs=self._serialize(inputs),
                 failures=[provider_pb2.CheckFailure(property=p, reason=r) for p, r in failures],
             )
 
