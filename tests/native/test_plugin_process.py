@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
+import yaml
 from pulumi_speko._version import __version__
 from pulumi_speko.testing.engine import UNKNOWN
 from pulumi_speko.testing.plugin import PluginHost
@@ -71,3 +73,14 @@ def test_configure_accepts_secrets_and_previews(bare_plugin: PluginHost) -> None
     )
     assert bare_plugin.accept_secrets is True
     assert bare_plugin.supports_preview is True
+
+
+def test_the_plugin_folder_runs_the_same_plugin() -> None:
+    folder = REPO / "plugin"
+    manifest = yaml.safe_load((folder / "PulumiPlugin.yaml").read_text(encoding="utf-8"))
+    assert manifest["name"] == "speko"
+    assert manifest["runtime"]["name"] == "python"
+    # What the Python language host does with a plugin folder: run it with Python.
+    with PluginHost(command_line=[sys.executable, "-u", str(folder), "127.0.0.1:0"]) as host:
+        assert host.get_schema()["name"] == "speko"
+    assert host.returncode == 0

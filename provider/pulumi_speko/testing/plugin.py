@@ -48,14 +48,24 @@ class PluginHost(EngineHost):
         {"GetSchema", "CheckConfig", "DiffConfig", "GetPluginInfo", "Handshake"}
     )
 
-    def __init__(self, *, executable: str | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        *,
+        executable: str | None = None,
+        command_line: list[str] | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(**options)
         self.executable = executable
+        self.command_line = command_line
+        """A whole command line instead (e.g. ``python -u plugin/`` for the folder form)."""
         self.supports_preview: bool | None = None
         """What the plugin answered to ``Configure`` (``None`` before it)."""
 
     def command(self) -> list[str]:
         """The console script (with a placeholder engine address), or the module."""
+        if self.command_line is not None:
+            return list(self.command_line)
         script = self.executable or os.path.join(os.path.dirname(self.python), PLUGIN_COMMAND)
         if os.path.exists(script):
             return [script, "127.0.0.1:0"]
