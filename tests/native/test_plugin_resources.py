@@ -61,6 +61,10 @@ def test_phone_number_lifecycle(plugin: PluginHost, platform: RunningSandbox) ->
     outs = plugin.update(PHONE, "main", number_id, outs, routed)
     assert outs["agentId"] == "agent_support" and outs["label"] == "Support"
 
+    in_preview = {**routed, "label": UNKNOWN}  # e.g. computed from another resource
+    pending = plugin.diff(PHONE, "main", number_id, outs, in_preview)
+    assert pending.changes is True and detailed_kinds(pending) == {"label": "UPDATE"}
+
     moved = checked(plugin, PHONE, "main", {"areaCode": "212"})
     replace = plugin.diff(PHONE, "main", number_id, outs, moved)
     assert replace.replaces == ["areaCode"] and replace.delete_before_replace is False
