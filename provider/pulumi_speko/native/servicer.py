@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, NoReturn, TypeAlias
+from typing import Any, NoReturn, TypeAlias, TypeVar
 
 import grpc
 from google.protobuf import empty_pb2
@@ -31,7 +31,7 @@ from pulumi_speko.native.naming import camel_words
 from pulumi_speko.native.secrets import concealed, revealed, secret_names
 from pulumi_speko.resources._errors import SpekoProviderError
 from pulumi_speko.resources._props import PROVIDER_KEY, is_unknown
-from pulumi_speko.resources._session import ConfiguredProvider, calls_use
+from pulumi_speko.resources._session import ConfiguredProvider, Session, calls_use
 
 LOG = logging.getLogger("pulumi_speko.native")
 _Struct = Any  # google.protobuf.struct_pb2.Struct: protobuf ships no type stubs
@@ -39,6 +39,7 @@ _Context = Any  # grpc.ServicerContext
 API_KEY_INPUT = "apiKey"
 PLACEHOLDER_API_KEY = "sk_placeholder"  # lets CheckConfig check the other settings
 _KIND = provider_pb2.PropertyDiff
+ProviderT = TypeVar("ProviderT", bound=ResourceProvider)
 _Kind: TypeAlias = provider_pb2.PropertyDiff.Kind.ValueType
 
 
@@ -263,18 +264,18 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
         return kind
 
     def _provider(self, kind: ResourceKind) -> Any:
-        provider: ResourceProvider = kind.provider_class()
+        """A provider of the core configured as the dynamic host configures it."""
+        return self._configured(kind.provider_class())
+
+    def _provider_session(self) -> Session:
+        """The process-wide client and number list for this provider's settings."""
+        return self._configured(ConfiguredProvider()).session()
+
+    def _configured(self, provider: ProviderT) -> ProviderT:
         with self._lock:
             config = dict(self._config)
         provider.configure(ConfigureRequest(Config(config, "speko")))
         return provider
-
-    def _provider_session(self) -> Any:
-        provider = ConfiguredProvider()
-        with self._lock:
-            config = dict(self._config)
-        provider.configure(ConfigureRequest(Config(config, "speko")))
-        return provider.session()
 
     def _namespaced(self, settings: Mapping[str, Any]) -> dict[str, str | None]:
         """Known settings as namespaced text (an unknown one is not set yet)."""
