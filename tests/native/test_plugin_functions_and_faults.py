@@ -67,6 +67,16 @@ def test_an_api_failure_is_one_line_for_the_operator(plugin: PluginHost) -> None
     assert "BusinessVerification" in line
 
 
+def test_a_failure_names_properties_as_this_package_writes_them(plugin: PluginHost) -> None:
+    file_verification(plugin)
+    inputs = checked(plugin, PHONE, "main", {"e164": FIRST_415})
+    plugin.create(PHONE, "main", inputs)
+    with pytest.raises(EngineError) as failure:
+        plugin.create(PHONE, "copy", inputs)  # the organization already holds it
+    assert "set adoptExisting=True" in failure.value.details
+    assert "adopt_existing" not in failure.value.details
+
+
 def test_the_api_key_is_in_no_response_and_no_log_line(
     plugin: PluginHost, platform: RunningSandbox
 ) -> None:

@@ -65,6 +65,13 @@ class Catalog:
     config_keys: dict[str, str]
     """camelCase config name (``apiKey``) -> namespaced key (``speko:apiKey``)."""
 
+    def property_names(self) -> dict[str, str]:
+        """Every resource property name, snake_case to camelCase (for messages)."""
+        names: dict[str, str] = {}
+        for kind in self.resources.values():
+            names.update(kind.names())
+        return names
+
 
 def _provider_class(resource: type) -> type[ResourceProvider]:
     module = sys.modules[resource.__module__]

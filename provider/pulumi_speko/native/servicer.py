@@ -48,6 +48,7 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
 
     def __init__(self, served: Catalog | None = None) -> None:
         self._catalog = served or catalog()
+        self._names = self._catalog.property_names()
         self._config: dict[str, str | None] = {}
         self._lock = threading.Lock()
         self._loop_local = threading.local()
@@ -329,7 +330,13 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
 
     def _abort(self, context: _Context, action: str, error: Exception) -> NoReturn:
         expected = isinstance(error, (ConfigError, SpekoProviderError))
-        line = str(error) if expected else f"{action}: {type(error).__name__}: {error}"
+        # The core speaks of properties as Python programs write them; say them the
+        # way this package's users write them.
+        line = (
+            camel_words(str(error), self._names)
+            if expected
+            else f"{action}: {type(error).__name__}: {error}"
+        )
         line = self._redacted(" ".join(line.split()))
         if not expected:
             LOG.error("%s", line)
