@@ -27,6 +27,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy --strict provider/
 
 test: lint
+	$(BIN)/pulumi-speko schema --check schema.json
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-dev

@@ -56,7 +56,12 @@ _BEARER_PREFIX = "bearer "
 
 
 class ConfigError(Exception):
-    """The provider's configuration cannot be used (one line, never the key)."""
+    """The provider's configuration cannot be used (one line, never the key).
+
+    ``config_key`` names the setting at fault when there is one (``speko:baseUrl``).
+    """
+
+    config_key: str | None = None
 
 
 class MissingCredentialsError(ConfigError):
@@ -90,7 +95,9 @@ def setting_names(config_key: str) -> str:
 
 def bad_setting(config_key: str, problem: str) -> ConfigError:
     """The one-line error for a setting whose value cannot be used."""
-    return ConfigError(f"{setting_names(config_key)}: {problem}")
+    error = ConfigError(f"{setting_names(config_key)}: {problem}")
+    error.config_key = config_key
+    return error
 
 
 @dataclass(frozen=True)

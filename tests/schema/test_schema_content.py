@@ -1,4 +1,9 @@
-"""What the generated schema says, checked against the code it is generated from."""
+"""What the generated schema says, checked against the code it is generated from.
+
+These tests read the generator's view of the code, snake_case as the code spells it;
+the served schema is that one with every declared property camelCase
+(``test_schema_naming.py``).
+"""
 
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from pulumi_speko.schema.generate import (
     TypeRegistry,
     object_spec,
     resource_spec,
+    snake_case_schema,
 )
 from pydantic import BaseModel
 
@@ -70,6 +76,14 @@ def _refs(node: Any) -> Iterator[str]:
             yield from _refs(value)
 
 
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    """The schema as the code spells it (snake_case), before the renaming."""
+    return snake_case_schema()
+
+
 # ------------------------------------------------------------------------------ package
 
 
@@ -77,9 +91,12 @@ def test_package_metadata(schema: dict[str, Any]) -> None:
     assert schema["name"] == "speko"
     assert schema["version"] == __version__
     assert schema["license"] == importlib.metadata.metadata("pulumi-speko")["License"]
-    assert schema["language"]["python"]["packageName"] == "pulumi_speko"
+    assert schema["language"]["python"]["packageName"] == "pulumi_speko_sdk"
+    assert schema["language"]["nodejs"]["packageName"] == "@speko/pulumi"
+    assert schema["language"]["go"]["importBasePath"].endswith("/speko")
+    assert schema["language"]["csharp"]["rootNamespace"]
     assert any(keyword.startswith("category/") for keyword in schema["keywords"])
-    assert "snake_case" in schema["description"]
+    assert "camelCase" in schema["description"]
 
 
 def test_api_key_is_a_secret_read_from_its_environment_variable(schema: dict[str, Any]) -> None:
@@ -103,8 +120,20 @@ def test_nothing_but_the_api_key_is_secret(schema: dict[str, Any]) -> None:
         for name, spec in properties.items()
         if spec.get("secret")
     ]
-    assert secret == []
+    assert secret == ["$.provider.inputProperties.apiKey"]
     assert [n for n, v in schema["config"]["variables"].items() if v.get("secret")] == ["apiKey"]
+
+
+def test_every_setting_is_config_and_a_provider_input(schema: dict[str, Any]) -> None:
+    names = [key.split(":", 1)[1] for key in credentials.CONFIG_KEYS]
+    assert list(schema["config"]["variables"]) == names
+    assert schema["provider"]["inputProperties"] == schema["config"]["variables"]
+    for key, spec in schema["config"]["variables"].items():
+        environment = credentials.ENV_BY_CONFIG_KEY[f"speko:{key}"]
+        assert spec["defaultInfo"]["environment"] == [environment]
+    types = {key: spec["type"] for key, spec in schema["config"]["variables"].items()}
+    assert types["allowInsecureHttp"] == "boolean"
+    assert types["timeout"] == types["rateLimitWaitSeconds"] == "number"
 
 
 # ---------------------------------------------------------------------------- resources
@@ -288,7 +317,8 @@ def test_every_type_reference_resolves_and_every_type_is_used(schema: dict[str, 
 
 def test_property_names_are_snake_case_and_described(schema: dict[str, Any]) -> None:
     snake = re.compile(r"^[a-z][a-z0-9_]*$")
-    for path, properties in _property_maps(schema):
+    code_spelled = {key: value for key, value in schema.items() if key != "provider"}
+    for path, properties in _property_maps(code_spelled):
         for name, spec in properties.items():
             assert snake.match(name), f"{path}.{name} is not snake_case"
             assert spec.get("description"), (

@@ -147,12 +147,19 @@ class NumberProvider(ConfiguredProvider):
         """Properties whose change the API cannot apply in place."""
         raise NotImplementedError
 
+    def changed_properties(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The properties that change: those that replace, then the routing updates."""
+        old_props, new_props = user_props(olds), user_props(news)
+        new_props.setdefault("direction", DEFAULT_DIRECTION)
+        replaces = self.replacements(old_props, new_props)
+        return [*replaces, *(name for name in routing_update(old_props, new_props))]
+
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Routing updates in place; identity replaces (deleting first if the E.164 stays)."""
         old_props, new_props = user_props(olds), user_props(news)
         new_props.setdefault("direction", DEFAULT_DIRECTION)
         replaces = self.replacements(old_props, new_props)
-        changes = bool(replaces) or bool(routing_update(old_props, new_props))
+        changes = bool(self.changed_properties(olds, news))
         keeps_e164 = "e164" in new_props and not differs(old_props, new_props, "e164")
         return DiffResult(
             changes=changes,

@@ -9,10 +9,12 @@ instead of N reads.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -195,6 +197,27 @@ class ConfiguredProvider(ResourceProvider):
         if not isinstance(recorded, str):
             return  # a `.get` reference: nothing in state to lose
         confirm_gone(recorded, self.session().key_organization(), f"{what} in the stack's state")
+
+
+_calling_session: contextvars.ContextVar[Session | None] = contextvars.ContextVar(
+    "speko_calling_session", default=None
+)
+
+
+@contextlib.contextmanager
+def calls_use(session: Session) -> Iterator[None]:
+    """Make the program functions called in this block use ``session`` (the plugin's
+    Invoke, which has its provider's config instead of a program's stack config)."""
+    token = _calling_session.set(session)
+    try:
+        yield
+    finally:
+        _calling_session.reset(token)
+
+
+def calling_session() -> Session | None:
+    """The session set by :func:`calls_use` in this context, if any."""
+    return _calling_session.get()
 
 
 def close_all_sessions() -> None:

@@ -209,13 +209,17 @@ class BusinessVerificationProvider(ConfiguredProvider):
         inputs[PROVIDER_KEY] = news.get(PROVIDER_KEY)
         return CheckResult(inputs, first_per_property(_check_failures(news)))
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Any change updates in place (one submission per organization, never replaced)."""
+    def changed_properties(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The inputs whose value changes."""
         old_props, new_props = user_props(olds), user_props(news)
         new_props.setdefault("submit", True)
-        changed = [
+        return [
             name for name in INPUT_NAMES if not same_value(old_props.get(name), new_props.get(name))
         ]
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Any change updates in place (one submission per organization, never replaced)."""
+        changed = self.changed_properties(olds, news)
         return DiffResult(
             changes=bool(changed), replaces=[], stables=[], delete_before_replace=False
         )

@@ -27,7 +27,7 @@ from pulumi_speko.api.models import (
 )
 from pulumi_speko.credentials import CONFIG_KEYS, resolve_credentials
 from pulumi_speko.resources._errors import operator_errors
-from pulumi_speko.resources._session import session_for
+from pulumi_speko.resources._session import calling_session, session_for
 
 # What each kind of pydantic error means for an argument, in the program's words.
 _ARGUMENT_PROBLEMS = {
@@ -56,6 +56,9 @@ class InvalidArgumentsError(ValueError):
 
 
 def _client() -> Client:
+    session = calling_session()  # set by the plugin's Invoke
+    if session is not None:
+        return session.client
     config = {key: get_config(key) for key in CONFIG_KEYS}
     return session_for(resolve_credentials(config)).client
 

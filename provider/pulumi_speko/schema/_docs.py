@@ -24,17 +24,21 @@ KEYWORDS = (
 )
 PACKAGE_DESCRIPTION = (
     "Phone numbers, call routing and business verification of the Speko voice-agent "
-    "platform, managed as code. The resources are Python dynamic providers: this schema "
-    "documents them and is the contract CI enforces, but no SDK is generated from it. "
-    "Property names are snake_case at every depth (`setup_status.inbound_ready`), exactly "
-    "as they appear in state, `pulumi stack export` files and policy packs."
+    "platform, managed as code. This is the schema the `speko` provider plugin "
+    "(`pulumi-resource-speko`) serves: property names are camelCase at every depth "
+    "(`setupStatus.inboundReady`), as in every Pulumi package, so SDKs generated from it "
+    "are idiomatic (snake_case in Python). The hand-written Python package `pulumi_speko` "
+    "offers the same resources as dynamic providers, with snake_case properties."
 )
+NODEJS_PACKAGE = "@speko/pulumi"
+PYTHON_SDK_PACKAGE = "pulumi_speko_sdk"
+GO_IMPORT_BASE_PATH = "github.com/speko-ai/pulumi-speko/sdk/go/speko"
+CSHARP_ROOT_NAMESPACE = "Speko.Pulumi"
 PROVIDER_DESCRIPTION = (
-    "There is no provider resource to declare: each resource carries its own dynamic "
-    "provider (runtime type `pulumi-python:dynamic/speko:<Resource>`), which reads the "
-    "`speko:apiKey` and `speko:baseUrl` stack config, else the `SPEKO_API_KEY` and "
-    "`SPEKO_BASE_URL` environment variables, in the provider process. No credential is "
-    "ever written to state."
+    "The `speko` provider. The default provider reads the `speko:*` stack config (`apiKey`, "
+    "`baseUrl`, ...), else the `SPEKO_*` environment variables; an explicit provider "
+    "resource takes the same settings as inputs. The API key is a secret and is never "
+    "written to outputs, logs or errors."
 )
 API_KEY_DESCRIPTION = (
     "The organization's Speko API key. Set it as a secret (`pulumi config set --secret "
@@ -47,15 +51,13 @@ BASE_URL_DESCRIPTION = (
     "try a stack without a real organization."
 )
 FUNCTION_NOTE = (
-    "A plain Python function, `pulumi_speko.{python_name}`: dynamic providers have no "
-    "invoke, so it calls the API itself whenever the program runs (preview included), "
-    "with the credentials the resources use. The token names it in this schema only."
+    "Served by the `speko` plugin's Invoke; the hand-written Python package offers the "
+    "same call as the plain function `pulumi_speko.{python_name}`."
 )
 RESOURCE_NOTE = (
-    "Runtime type token: `{runtime_token}`. That is the type in state, in `pulumi stack "
-    "export` files and in what policy packs see; `{schema_token}` names it in this "
-    "schema only, since a dynamic provider has no schema of its own. In Python: "
-    "`pulumi_speko.{name}`."
+    "`{schema_token}` is served by the `speko` plugin. The hand-written Python package "
+    "offers the same resource as a dynamic provider, `pulumi_speko.{name}`, whose type "
+    "in state, `pulumi stack export` files and policy packs is `{runtime_token}`."
 )
 RENAMED_TYPE_NOTE = (
     "The Python class is `{module}.{name}`, renamed here so as not to clash with the "
@@ -181,6 +183,17 @@ def property_doc(owner: str, name: str) -> str | None:
     return PROPERTY_DOCS.get(f"{owner}.{name}", PROPERTY_DOCS.get(name))
 
 
+ORGANIZATION_ID_DESCRIPTION = (
+    "The organization the API key must belong to (`org_...`); every operation fails, "
+    "changing nothing, when the key is another organization's."
+)
+ALLOW_INSECURE_HTTP_DESCRIPTION = (
+    "Allow an `http://` base URL on a host that is not loopback (a private test rig "
+    "only: the key would travel in clear text)."
+)
+RATE_LIMIT_WAIT_DESCRIPTION = (
+    "Seconds an operation may spend waiting out `429` answers before it fails."
+)
 TIMEOUT_DESCRIPTION = (
     "Seconds the provider waits for each API request (connect, send, answer) before "
     "treating it as failed; retries of idempotent calls each get the full timeout."

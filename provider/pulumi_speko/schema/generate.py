@@ -23,10 +23,10 @@ from typing import Any
 import pulumi.dynamic
 from pydantic import BaseModel
 
-import pulumi_speko
 from pulumi_speko import credentials
 from pulumi_speko._version import __version__
 from pulumi_speko.api import models
+from pulumi_speko.native.naming import camel_name
 from pulumi_speko.resources import (
     business_verification,
     functions,
@@ -44,6 +44,7 @@ from pulumi_speko.schema._annotations import (
     schema_type,
     signature_types,
 )
+from pulumi_speko.schema._camel import camelized
 
 PACKAGE = "speko"
 MODULE = "index"
@@ -290,8 +291,7 @@ def resource_spec(source: ResourceSource, registry: TypeRegistry) -> dict[str, A
 
 
 def _camel(snake: str) -> str:
-    first, *rest = snake.split("_")
-    return first + "".join(part.capitalize() for part in rest)
+    return camel_name(snake)
 
 
 def public_functions() -> dict[str, Callable[..., Any]]:
@@ -344,32 +344,72 @@ def _config_name(namespaced: str) -> str:
     return name
 
 
+def _setting(
+    config_key: str, kind: str, description: str, default: Any = None
+) -> tuple[str, dict[str, Any]]:
+    spec: dict[str, Any] = {
+        "type": kind,
+        "description": description,
+        "defaultInfo": {"environment": [credentials.ENV_BY_CONFIG_KEY[config_key]]},
+    }
+    if default is not None:
+        spec["default"] = default
+    if config_key == credentials.CONFIG_API_KEY:
+        spec["secret"] = True
+    return _config_name(config_key), spec
+
+
 def config_variables() -> dict[str, Any]:
-    """The stack config the providers read, with the environment variables behind it."""
+    """The settings the providers read (stack config, else the environment variable
+    named in ``defaultInfo``); also the inputs of an explicit provider resource."""
+    return dict(
+        [
+            _setting(credentials.CONFIG_API_KEY, "string", _docs.API_KEY_DESCRIPTION),
+            _setting(
+                credentials.CONFIG_BASE_URL,
+                "string",
+                _docs.BASE_URL_DESCRIPTION,
+                credentials.DEFAULT_BASE_URL,
+            ),
+            _setting(
+                credentials.CONFIG_TIMEOUT,
+                "number",
+                _docs.TIMEOUT_DESCRIPTION,
+                credentials.DEFAULT_TIMEOUT_SECONDS,
+            ),
+            _setting(
+                credentials.CONFIG_ORGANIZATION_ID, "string", _docs.ORGANIZATION_ID_DESCRIPTION
+            ),
+            _setting(
+                credentials.CONFIG_ALLOW_INSECURE_HTTP,
+                "boolean",
+                _docs.ALLOW_INSECURE_HTTP_DESCRIPTION,
+                False,
+            ),
+            _setting(
+                credentials.CONFIG_RATE_LIMIT_WAIT,
+                "number",
+                _docs.RATE_LIMIT_WAIT_DESCRIPTION,
+                credentials.DEFAULT_RATE_LIMIT_WAIT_SECONDS,
+            ),
+        ]
+    )
+
+
+def language_sections() -> dict[str, Any]:
+    """Package names of the SDKs ``pulumi package gen-sdk`` generates from this schema
+    (the Python one must not collide with the hand-written ``pulumi_speko``)."""
     return {
-        _config_name(credentials.CONFIG_API_KEY): {
-            "type": "string",
-            "secret": True,
-            "description": _docs.API_KEY_DESCRIPTION,
-            "defaultInfo": {"environment": [credentials.ENV_API_KEY]},
-        },
-        _config_name(credentials.CONFIG_BASE_URL): {
-            "type": "string",
-            "default": credentials.DEFAULT_BASE_URL,
-            "description": _docs.BASE_URL_DESCRIPTION,
-            "defaultInfo": {"environment": [credentials.ENV_BASE_URL]},
-        },
-        _config_name(credentials.CONFIG_TIMEOUT): {
-            "type": "number",
-            "default": credentials.DEFAULT_TIMEOUT_SECONDS,
-            "description": _docs.TIMEOUT_DESCRIPTION,
-            "defaultInfo": {"environment": [credentials.ENV_TIMEOUT]},
-        },
+        "nodejs": {"packageName": _docs.NODEJS_PACKAGE},
+        "python": {"packageName": _docs.PYTHON_SDK_PACKAGE},
+        "go": {"importBasePath": _docs.GO_IMPORT_BASE_PATH},
+        "csharp": {"rootNamespace": _docs.CSHARP_ROOT_NAMESPACE},
     }
 
 
-def generate_schema() -> dict[str, Any]:
-    """The package schema, as a JSON-ready dict."""
+def snake_case_schema() -> dict[str, Any]:
+    """The package schema as the code spells it: snake_case properties at every depth
+    (what the dynamic providers read and write; the plugin's conversions follow it)."""
     sources = resource_sources()
     registry = TypeRegistry(source.name for source in sources)
     resources = {source.token: resource_spec(source, registry) for source in sources}
@@ -384,13 +424,21 @@ def generate_schema() -> dict[str, Any]:
         "version": __version__,
         "license": _docs.LICENSE,
         "keywords": list(_docs.KEYWORDS),
-        "language": {"python": {"packageName": pulumi_speko.__name__}},
+        "language": language_sections(),
         "config": {"variables": config_variables()},
-        "provider": {"description": _docs.PROVIDER_DESCRIPTION},
+        "provider": {
+            "description": _docs.PROVIDER_DESCRIPTION,
+            "inputProperties": config_variables(),
+        },
         "resources": resources,
         "functions": function_specs,
         "types": registry.specs(),
     }
+
+
+def generate_schema() -> dict[str, Any]:
+    """The package schema the ``speko`` plugin serves: camelCase properties."""
+    return camelized(snake_case_schema())
 
 
 def render_schema() -> str:

@@ -152,6 +152,9 @@ class EngineHost:
     module must import from ``cwd`` or from a ``PYTHONPATH`` given in ``env``.
     """
 
+    unconfigured_calls: frozenset[str] = frozenset()
+    """Calls the engine makes before ``Configure`` (none for the dynamic-provider host)."""
+
     def __init__(
         self,
         *,
@@ -176,6 +179,8 @@ class EngineHost:
         self.returncode: int | None = None
         self.accept_secrets: bool | None = None
         """What the host answered to ``Configure`` (``None`` before it)."""
+        self.responses: list[Any] = []
+        """Every response the host gave, in order (for scans of what left the host)."""
         self.stdout_lines: list[str] = []
         """Every line the host printed after its port line (the provider's prints)."""
         self._stdout_changed = threading.Condition()
@@ -433,7 +438,7 @@ class EngineHost:
     def _launch(self) -> None:
         env = {**os.environ, **self.env, "PULUMI_PROJECT": self.project, "PULUMI_STACK": self.stack}
         self._proc = proc = subprocess.Popen(
-            [self.python, "-u", "-m", "pulumi.dynamic"],
+            self.command(),
             cwd=self.cwd,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -448,6 +453,10 @@ class EngineHost:
         ]
         for drain in self._drains:
             drain.start()
+
+    def command(self) -> list[str]:
+        """The host's command line: the SDK's dynamic-provider host."""
+        return [self.python, "-u", "-m", "pulumi.dynamic"]
 
     def _drain_stdout(self, stream: IO[bytes]) -> None:
         first = True
@@ -495,7 +504,7 @@ class EngineHost:
             self.returncode = _stop_process(self._proc, self.close_timeout)
             for drain in self._drains:
                 drain.join(self.close_timeout)
-        command = f"{self.python} -u -m pulumi.dynamic"
+        command = " ".join(self.command())
         return EngineStartError(
             f"provider host `{command}` (cwd={self.cwd}) {what}; "
             f"exit code {self.returncode}; stderr:\n{self.stderr_text()}"
@@ -504,11 +513,15 @@ class EngineHost:
     def _call(self, method: str, request: Any) -> Any:
         if self._stub is None:
             raise RuntimeError("EngineHost is not started")
-        if method != "Configure" and self.accept_secrets is None:
+        if method != "Configure" and method not in self.unconfigured_calls and (
+            self.accept_secrets is None
+        ):
             # The host caches each provider with the config it saw on its first call.
             raise RuntimeError(f"call configure() before {method}, as the engine does")
         try:
-            return getattr(self._stub, method)(request, timeout=self.call_timeout)
+            response = getattr(self._stub, method)(request, timeout=self.call_timeout)
+            self.responses.append(response)
+            return response
         except grpc.RpcError as exc:
             raise EngineError(method, exc.code(), exc.details() or "") from exc
 

@@ -1,0 +1,5 @@
+"""The speko provider plugin, run from this folder (see PulumiPlugin.yaml)."""
+
+from pulumi_speko.native.server import main
+
+main()
