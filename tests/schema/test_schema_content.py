@@ -90,7 +90,8 @@ def schema() -> dict[str, Any]:
 def test_package_metadata(schema: dict[str, Any]) -> None:
     assert schema["name"] == "speko"
     assert schema["version"] == __version__
-    assert schema["license"] == importlib.metadata.metadata("pulumi-speko")["License"]
+    metadata = importlib.metadata.metadata("pulumi-speko")
+    assert schema["license"] == metadata["License-Expression"]  # PEP 639, the SPDX form
     assert schema["language"]["python"]["packageName"] == "pulumi_speko_sdk"
     assert schema["language"]["nodejs"]["packageName"] == "@speko/pulumi"
     assert schema["language"]["go"]["importBasePath"].endswith("/speko")
