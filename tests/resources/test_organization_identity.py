@@ -254,3 +254,43 @@ def test_cleartext_base_url_is_used_with_the_explicit_opt_in(
         line = failure_of(lambda: engine.host.read(SIP, "de", "pn_1", {}, REFERENCE))
     assert "401 UNAUTHORIZED" in line
     assert proxy.heads and proxy.heads[0].startswith(f"GET {CLEARTEXT_URL}/v1/phone-numbers ")
+
+
+def test_a_delete_answered_404_under_a_wrong_base_url_drops_nothing(
+    sandbox: RunningSandbox,
+) -> None:
+    """A base URL with an extra ``/v1`` answers 404 for every number: a destroy must not
+    take that for "already released" and empty the stack."""
+    stack = demo_stack(sandbox)
+    id_, outs = stack["de"]
+    with EngineHost() as host:
+        host.configure(
+            {"speko:apiKey": DEMO_API_KEY, "speko:baseUrl": f"{sandbox.base_url}/v1"},
+            secret_keys=["speko:apiKey"],
+        )
+        line = failure_of(lambda: host.delete(SIP, "de", id_, outs))
+    assert f"{sandbox.base_url}/v1" in line and "speko:baseUrl" in line
+    assert [n["id"] for n in sandbox.control.list_numbers(DEMO_ORG)] == [id_]
+
+
+def test_a_delete_answered_404_with_another_organizations_key_fails_naming_both(
+    sandbox: RunningSandbox,
+) -> None:
+    stack = demo_stack(sandbox)
+    give_other_org_a_number(sandbox)
+    id_, outs = stack["de"]
+    with engine_for(sandbox, OTHER_API_KEY) as other:
+        line = failure_of(lambda: other.host.delete(SIP, "de", id_, outs))
+    assert f"belongs to organization {OTHER_ORG}" in line and DEMO_ORG in line
+    assert [n["id"] for n in sandbox.control.list_numbers(DEMO_ORG)] == [id_]
+
+
+def test_a_delete_of_a_number_released_outside_pulumi_still_succeeds(
+    sandbox: RunningSandbox,
+) -> None:
+    stack = demo_stack(sandbox)
+    id_, outs = stack["de"]
+    with Client(DEMO_API_KEY, sandbox.base_url) as client:
+        client.release_phone_number(id_)
+    with engine_for(sandbox, DEMO_API_KEY) as engine:
+        engine.host.delete(SIP, "de", id_, outs)

@@ -238,13 +238,15 @@ class NumberProvider(ConfiguredProvider):
             session.directory.invalidate()
 
     @operator_errors("release phone number")
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        """Release the number; one already gone counts as released."""
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Release the number; one already gone counts as released, but only when the key
+        is known to be the organization's that held it (a wrong key or base URL answers 404
+        too, and must not empty the stack)."""
         session = self.session()
         try:
             session.client.release_phone_number(id_)
         except NotFoundError:
-            pass
+            self.confirm_gone(f"{self.kind} {id_}", props)
         finally:
             session.directory.invalidate()
 
