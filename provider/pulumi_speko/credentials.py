@@ -177,6 +177,7 @@ def client_for(credentials: Credentials) -> Client:
         credentials.base_url,
         timeout=credentials.timeout,
         allow_insecure_http=credentials.allow_insecure_http,
+        rate_limit_wait=credentials.rate_limit_wait,
     )
 
 
