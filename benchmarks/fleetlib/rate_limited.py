@@ -188,7 +188,7 @@ def _attempt(pending: Pending[_Resource]) -> _Resource | str:
     """The call's result, or its error's last line (what ``pulumi up`` would print)."""
     try:
         return pending.decode(pending.call())
-    except Exception as error:  # noqa: BLE001 - a failed operation is a measurement
+    except Exception as error:  # a failed operation is a measurement, not a crash
         details = getattr(error, "details", None)
         text = details() if callable(details) else str(error)
         return (text or type(error).__name__).strip().splitlines()[-1]

@@ -146,7 +146,7 @@ class RateLimiter:
             now = self._clock()
             state = self._state
             state.paused_until = max(state.paused_until, now + pause_seconds(retry_after))
-            if ticket >= state.last_decrease_at:
+            if ticket > state.last_decrease_at:
                 state.rate = decreased_rate(state.rate, observed_rate(self._sent_at, now))
                 state.base_rate = state.rate
                 state.last_decrease_at = now
