@@ -24,12 +24,19 @@ from pulumi_speko.testing import DEMO_API_KEY, DEMO_ORG, RequestLogEntry
 from pulumi_speko.testing.engine import EngineHost
 
 from fleetlib.drivers import DRIVERS, Bag, Checked, Driver, Pending
+from fleetlib.report import Target
 from fleetlib.sandbox_process import SandboxEndpoint
 from fleetlib.workloads import CREATE, DELETE, UPDATE, Fleet, ProviderTier
 
 PHASES: Final = (CREATE, UPDATE, DELETE)
 RATE_LIMITED: Final = 429
 ERRORS_KEPT: Final = 3
+ENGINE_CALLS: Final = 8
+"""Concurrent engine calls (the host serves four at once; the others queue)."""
+MAX_RATIO: Final = 1.3
+"""Target: each phase within this many times ``N / rate``."""
+MAX_429_SHARE: Final = 0.10
+"""Target (where a scenario sets it): at most this share of operations answered 429."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,27 @@ class Limit:
 
     rate: float
     burst: int
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A fleet, the limit it runs under, and its 429 target (None: no target)."""
+
+    fleet: Fleet
+    limit: Limit
+    max_429_share: float | None = None
+
+    def describe(self) -> str:
+        """``60 numbers at 5 rps (burst 5)``."""
+        limit = self.limit
+        return f"{self.fleet.count} numbers at {limit.rate:g} rps (burst {limit.burst})"
+
+
+SCENARIOS: Final = (
+    Scenario(Fleet(60, ENGINE_CALLS), Limit(5, 5), MAX_429_SHARE),
+    Scenario(Fleet(24, ENGINE_CALLS), Limit(1, 2)),
+)
+"""The issue's two scenarios."""
 
 
 @dataclass
@@ -230,3 +258,31 @@ def render_phases(limit: Limit, fleet: Fleet, phases: list[Phase]) -> str:
         )
         lines.extend(f"  failed: {message}" for message in phase.errors)
     return "\n".join(lines)
+
+
+def evaluate_targets(scenario: Scenario, phases: list[Phase]) -> list[Target]:
+    """The issue's targets for one scenario: nothing failed, each phase within
+    :data:`MAX_RATIO` of ``N / rate``, and the 429 share where the scenario sets one."""
+    name = scenario.describe()
+    failed = sum(phase.failed for phase in phases)
+    worst = max(phases, key=lambda phase: phase.ratio)
+    targets = [
+        Target(f"{name}: failed operations", str(failed), failed == 0),
+        Target(
+            f"{name}: each phase <= {MAX_RATIO}x N/rate",
+            f"worst {worst.ratio:.2f}x ({worst.operation})",
+            all(phase.ratio <= MAX_RATIO for phase in phases),
+        ),
+    ]
+    if scenario.max_429_share is not None:
+        answered_429 = sum(phase.rate_limited for phase in phases)
+        operations = sum(phase.operations for phase in phases)
+        share = answered_429 / max(operations, 1)
+        targets.append(
+            Target(
+                f"{name}: operations answered 429 <= {scenario.max_429_share:.0%}",
+                f"{answered_429} of {operations} ({share:.1%})",
+                share <= scenario.max_429_share,
+            )
+        )
+    return targets

@@ -14,15 +14,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fleetlib.rate_limited import PHASES, Limit, leftover_numbers, run_rate_limited_fleet
+from fleetlib.rate_limited import (
+    MAX_429_SHARE,
+    MAX_RATIO,
+    PHASES,
+    SCENARIOS,
+    evaluate_targets,
+    leftover_numbers,
+    run_rate_limited_fleet,
+)
 from fleetlib.sandbox_process import SandboxEndpoint, sandbox_process
-from fleetlib.workloads import Fleet
 
-ENGINE_CALLS = 8
-MAX_RATIO = 1.3
-"""Each phase within this many times ``N / rate``."""
-MAX_429_SHARE = 0.10
-"""At most this share of the operations answered 429 (5 requests/s scenario)."""
+AT_5_RPS, AT_1_RPS = SCENARIOS
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +37,8 @@ def endpoint() -> Iterator[SandboxEndpoint]:
 def test_60_numbers_at_5_requests_a_second_fail_nothing_and_rarely_collide(
     endpoint: SandboxEndpoint,
 ) -> None:
-    fleet, limit = Fleet(60, ENGINE_CALLS), Limit(rate=5, burst=5)
-    phases = run_rate_limited_fleet(endpoint, fleet, limit)
+    assert (AT_5_RPS.fleet.count, AT_5_RPS.limit.rate, AT_5_RPS.limit.burst) == (60, 5, 5)
+    phases = run_rate_limited_fleet(endpoint, AT_5_RPS.fleet, AT_5_RPS.limit)
     assert [phase.operation for phase in phases] == list(PHASES)
     for phase in phases:
         assert (phase.operations, phase.failed) == (60, 0), phase.errors
@@ -43,12 +46,13 @@ def test_60_numbers_at_5_requests_a_second_fail_nothing_and_rarely_collide(
     answered_429 = sum(phase.rate_limited for phase in phases)
     assert answered_429 <= MAX_429_SHARE * sum(phase.operations for phase in phases), phases
     assert leftover_numbers(endpoint) == 0
+    assert all(target.met for target in evaluate_targets(AT_5_RPS, phases))
 
 
 @pytest.mark.soak
 def test_24_numbers_at_1_request_a_second_fail_nothing(endpoint: SandboxEndpoint) -> None:
-    fleet, limit = Fleet(24, ENGINE_CALLS), Limit(rate=1, burst=2)
-    phases = run_rate_limited_fleet(endpoint, fleet, limit)
+    assert (AT_1_RPS.fleet.count, AT_1_RPS.limit.rate, AT_1_RPS.limit.burst) == (24, 1, 2)
+    phases = run_rate_limited_fleet(endpoint, AT_1_RPS.fleet, AT_1_RPS.limit)
     for phase in phases:
         assert (phase.operations, phase.failed) == (24, 0), phase.errors
         assert phase.ratio <= MAX_RATIO, phase
