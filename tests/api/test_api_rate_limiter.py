@@ -23,6 +23,7 @@ from pulumi_speko.api._limiter import (
     next_start,
     observed_rate,
     pause_seconds,
+    should_lower,
 )
 from pulumi_speko.credentials import client_for, resolve_credentials
 
@@ -79,6 +80,12 @@ def test_the_next_start_waits_for_the_pause_and_then_the_slot() -> None:
     assert next_start(10.0, paused_until=9.0, next_slot=13.0, rate=None) == 10.0
 
 
+def test_one_429_alone_sets_no_rate_a_second_in_the_window_does() -> None:
+    assert not should_lower(None, recent_429s=1)
+    assert should_lower(None, recent_429s=2)
+    assert should_lower(3.0, recent_429s=1)
+
+
 def test_a_learned_rate_is_forgotten_after_a_quiet_spell() -> None:
     assert not is_forgotten(0.0, RATE_MEMORY)
     assert is_forgotten(0.0, RATE_MEMORY + 0.1)
@@ -94,10 +101,10 @@ def test_without_a_429_requests_go_at_once(limiter: RateLimiter, clock: FakeCloc
     assert limiter.rate is None
 
 
-def test_a_429_pauses_every_request_then_paces_them(
-    limiter: RateLimiter, clock: FakeClock
-) -> None:
+def test_a_429_pauses_every_request_then_paces_them(limiter: RateLimiter, clock: FakeClock) -> None:
     tickets = [limiter.acquire(FAR) for _ in range(10)]  # ten in the window: 10/s observed
+    assert limiter.rate_limited(tickets[-2], retry_after=2.0) == 2.0
+    assert limiter.rate is None  # one 429 alone may be a blip: it only pauses
     paused_for = limiter.rate_limited(tickets[-1], retry_after=2.0)
     assert paused_for == 2.0
     assert limiter.rate == pytest.approx(10 * RATE_DECREASE_FACTOR)
@@ -134,9 +141,9 @@ def test_a_pause_past_the_deadline_answers_none_without_waiting(
 
 
 def test_the_rate_is_forgotten_after_a_quiet_spell(limiter: RateLimiter, clock: FakeClock) -> None:
-    ticket = limiter.acquire(FAR)
-    assert ticket is not None
-    limiter.rate_limited(ticket, retry_after=1.0)
+    for ticket in [limiter.acquire(FAR), limiter.acquire(FAR)]:
+        assert ticket is not None
+        limiter.rate_limited(ticket, retry_after=1.0)
     assert limiter.rate is not None
     clock.now += RATE_MEMORY + 1
     limiter.acquire(FAR)

@@ -312,7 +312,7 @@ def test_each_retry_is_logged_with_method_path_status_and_delay(
     ]
     assert retries[0] == (
         "retrying GET /v1/phone-numbers in 3.00s after 429 E429 "
-        "(rate limited: every request paused, then 0.70 requests/s)"
+        "(rate limited: every request paused)"
     )
     assert retries[1].startswith("retrying GET /v1/phone-numbers in ")
     assert retries[1].endswith("s after ConnectError (retry 1 of 3)")  # 429s are not counted

@@ -340,14 +340,14 @@ class Client:
             if self._rate_limit_wait > 0:  # 0: waiting on 429 turned off, nothing to say
                 error.waited = self._clock() - started
             raise error
+        rate = self._limiter.rate
         logger.info(
-            "retrying %s %s in %.2fs after %s (rate limited: every request paused, "
-            "then %.2f requests/s)",
+            "retrying %s %s in %.2fs after %s (rate limited: every request paused%s)",
             call.method,
             call.shown,
             pause,
             _failure_name(error),
-            self._limiter.rate or 0.0,
+            "" if rate is None else f", then {rate:.2f} requests/s",
         )
 
     def _paused_too_long(self, call: _Call, attempts: int, started: float) -> RateLimitError:

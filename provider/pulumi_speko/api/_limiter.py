@@ -3,11 +3,13 @@ thread that uses it.
 
 The API's limit is not published (the contract asks a client to cope with any rate, down
 to about one request a second), so the limiter learns it. It starts without a limit.
-A ``429`` pauses every request of the client until its ``Retry-After`` and sets a request
-rate (multiplicative decrease: the first time from the rate the client was sending at,
-then from the rate in force); while requests flow, the rate grows by a fixed amount a
-second (additive increase), so the fleet runs near the API's limit instead of colliding
-with it. A learned rate is forgotten after a quiet spell without ``429``.
+A ``429`` pauses every request of the client until its ``Retry-After``. A second one
+within a second (the client is over the limit, not hit by a blip) sets a request rate,
+and each later one lowers it (multiplicative decrease: the first time from the rate the
+client was sending at, then from the rate in force); while requests flow, the rate grows
+by a fixed amount a second (additive increase), so the fleet runs near the API's limit
+instead of colliding with it. A learned rate is forgotten after a quiet spell without
+``429``.
 
 The rules are pure functions over named constants; :class:`RateLimiter` holds the state
 with an injected clock and sleep.
@@ -31,7 +33,11 @@ RATE_INCREASE_PER_SECOND = 0.05
 the last ``429``: from 0.7 of a rate back to it in about nine seconds."""
 
 OBSERVATION_WINDOW = 1.0
-"""Seconds of recent requests that give the rate the client was sending at."""
+"""Seconds of recent requests that give the rate the client was sending at, and of
+recent ``429`` answers that tell a client over the limit from a blip."""
+
+MIN_429S_TO_LEARN = 2
+"""``429`` answers within :data:`OBSERVATION_WINDOW` that set a rate when there is none."""
 
 MIN_RATE = 0.05
 """Requests per second the limiter never goes below (one every 20 seconds)."""
@@ -72,6 +78,13 @@ def pause_seconds(retry_after: float | None) -> float:
     return DEFAULT_PAUSE if retry_after is None else max(retry_after, 0.0)
 
 
+def should_lower(rate: float | None, recent_429s: int) -> bool:
+    """Whether a ``429`` lowers the rate: always under a rate; without one only when it
+    is the :data:`MIN_429S_TO_LEARN`-th in the window (one alone may be a blip: a shared
+    key, a burst of another client)."""
+    return rate is not None or recent_429s >= MIN_429S_TO_LEARN
+
+
 def is_forgotten(last_decrease_at: float, now: float) -> bool:
     """Whether a rate learned at ``last_decrease_at`` is too old to keep."""
     return now - last_decrease_at > RATE_MEMORY
@@ -105,6 +118,7 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._state = _State()
         self._sent_at: deque[float] = deque()
+        self._limited_at: deque[float] = deque()
 
     @property
     def rate(self) -> float | None:
@@ -146,7 +160,8 @@ class RateLimiter:
             now = self._clock()
             state = self._state
             state.paused_until = max(state.paused_until, now + pause_seconds(retry_after))
-            if ticket > state.last_decrease_at:
+            recent_429s = _keep_recent(self._limited_at, now)
+            if ticket > state.last_decrease_at and should_lower(state.rate, recent_429s):
                 state.rate = decreased_rate(state.rate, observed_rate(self._sent_at, now))
                 state.base_rate = state.rate
                 state.last_decrease_at = now
@@ -162,6 +177,12 @@ class RateLimiter:
         if state.rate is not None:
             state.next_slot = max(state.next_slot, now) + 1.0 / state.rate
             state.rate = increased_rate(state.rate, state.base_rate)
-        self._sent_at.append(now)
-        while self._sent_at and self._sent_at[0] <= now - OBSERVATION_WINDOW:
-            self._sent_at.popleft()
+        _keep_recent(self._sent_at, now)
+
+
+def _keep_recent(moments: deque[float], now: float) -> int:
+    """Add ``now`` and drop what is older than the window; how many remain."""
+    moments.append(now)
+    while moments and moments[0] <= now - OBSERVATION_WINDOW:
+        moments.popleft()
+    return len(moments)
