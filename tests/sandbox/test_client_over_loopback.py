@@ -263,7 +263,7 @@ def test_rate_limit_on_a_purchase_without_retries_surfaces(
         "POST", "/v1/phone-numbers", action="respond", status=429, retry_after=3
     )
     with (
-        Client(DEMO_API_KEY, sandbox.base_url, max_retries=0) as once,
+        Client(DEMO_API_KEY, sandbox.base_url, max_retries=0, rate_limit_wait=0) as once,
         pytest.raises(RateLimitError) as limited,
     ):
         once.create_phone_number(PhoneNumberCreate(e164=POOL_NUMBER))
