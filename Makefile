@@ -34,7 +34,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/fleet.py
 
 soak: $(VENV)/.installed-dev
-	$(BIN)/pytest tests/reliability -m soak -p no:cacheprovider
+	$(BIN)/pytest tests/reliability tests/bench/test_rate_limited_fleet.py -m soak -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

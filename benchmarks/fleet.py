@@ -12,6 +12,12 @@ any dynamic provider and so what part of the provider's time is its own. It prin
 table, the size of the serialized provider and of one resource's state, the import time
 of ``pulumi_speko`` over ``pulumi``, and the issue's targets.
 
+Then, unless ``--no-rate-limited``, the rate-limited scenarios (``fleetlib.rate_limited``):
+SIP-trunk numbers created, updated and deleted through the provider host from 8
+concurrent engine calls while the sandbox limits the key (60 numbers at 5 requests/s,
+burst 5; 24 at 1 request/s, burst 2), per phase: operations, failed, 429 answers, wall
+time against N / rate. They take about two and a half minutes.
+
 The sandbox runs in its own process (``pulumi-speko sandbox``) on loopback, so it does
 not share a GIL with the client being measured. Everything it starts, it stops.
 
@@ -33,6 +39,12 @@ from typing import Final
 from fleetlib import report
 from fleetlib.floor import grpc_round_trip
 from fleetlib.imports import ImportTimes, measure_imports
+from fleetlib.rate_limited import (
+    SCENARIOS,
+    evaluate_targets,
+    render_phases,
+    run_rate_limited_fleet,
+)
 from fleetlib.sandbox_process import SandboxEndpoint, sandbox_process
 from fleetlib.sizes import provider_sizes, state_size
 from fleetlib.workloads import (
@@ -115,6 +127,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=int,
         default=DEFAULT_IMPORT_RUNS,
         help="fresh processes for the import time, 0 to skip (7)",
+    )
+    parser.add_argument(
+        "--rate-limited",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the rate-limited scenarios, about 150 s (default: yes)",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return parser.parse_args(argv)
@@ -224,7 +242,24 @@ def run(args: argparse.Namespace) -> Outcome:
             )
             print_fleet(result)
             results.append(result)
-    return Outcome(results, print_summary(args, results[0]))
+        targets = print_summary(args, results[0])
+        if args.rate_limited:
+            targets += run_rate_limited(endpoint, args.driver)
+    return Outcome(results, targets)
+
+
+def run_rate_limited(endpoint: SandboxEndpoint, driver: str) -> list[report.Target]:
+    """Run and print the rate-limited scenarios; return their targets."""
+    targets: list[report.Target] = []
+    for scenario in SCENARIOS:
+        _progress(f"rate-limited: {scenario.describe()}")
+        phases = run_rate_limited_fleet(endpoint, scenario.fleet, scenario.limit, driver)
+        print()
+        print(render_phases(scenario.limit, scenario.fleet, phases))
+        targets += evaluate_targets(scenario, phases)
+    print("targets (rate-limited):")
+    print(report.render_targets(targets), flush=True)
+    return targets
 
 
 def print_summary(args: argparse.Namespace, main_result: FleetResult) -> list[report.Target]:

@@ -185,6 +185,7 @@ def client_for(credentials: Credentials) -> Client:
         timeout=credentials.timeout,
         allow_insecure_http=credentials.allow_insecure_http,
         expected_organization_id=credentials.organization_id,
+        rate_limit_wait=credentials.rate_limit_wait,
     )
 
 

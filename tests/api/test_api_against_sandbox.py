@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from pulumi_speko.api import (
+    INITIAL_RETRY_DELAY,
+    RETRY_JITTER_FRACTION,
     ApiConnectionError,
     AuthenticationError,
     Client,
@@ -94,8 +96,10 @@ def test_retry_after_from_the_sandbox_is_waited(
     )
     sandbox.control.add_fault("GET", "/v1/phone-numbers", action="respond", status=503, times=1)
     assert live.list_phone_numbers() == []
-    assert clock.sleeps[0] >= 3
-    assert len(clock.sleeps) == 2
+    assert clock.sleeps[0] == 3  # the pause of the 429, then the 503's backoff
+    assert clock.sleeps[1] >= (1 - RETRY_JITTER_FRACTION) * INITIAL_RETRY_DELAY
+    assert clock.sleeps[1] <= INITIAL_RETRY_DELAY
+    assert [e.status for e in sandbox.control.request_log()] == [429, 503, 200]
 
 
 def test_exhausted_retries_against_the_sandbox(live: Client, sandbox: RunningSandbox) -> None:
@@ -156,4 +160,8 @@ def test_rate_limit_error_carries_the_sandbox_retry_after(
     ):
         client.list_phone_numbers()
     assert caught.value.retry_after == 90
-    assert clock.sleeps == [60.0]  # capped at MAX_RETRY_AFTER, then the budget ran out
+    assert clock.sleeps == [90.0] * 3  # a fourth wait would end past the 300 s allowed
+    assert caught.value.attempts == 4
+    assert "(gave up after waiting 270s on the rate limit: raise speko:rateLimitWaitSeconds" in str(
+        caught.value
+    )

@@ -36,7 +36,7 @@ CREATE = PhoneNumberCreate(e164="+14155550123")
 
 @pytest.fixture
 def no_retry_client(make_client: Callable[..., Client]) -> Client:
-    return make_client(max_retries=0)
+    return make_client(max_retries=0, rate_limit_wait=0)
 
 
 def _error_of(call: Callable[[], Any]) -> SpekoError:

@@ -45,7 +45,7 @@ def test_a_key_echoed_in_an_error_body_is_redacted(
 ) -> None:
     fake_api.reply(_echoing_error(status))
     with pytest.raises(SpekoError) as caught:
-        make_client(max_retries=0).create_phone_number(CREATE)
+        make_client(max_retries=0, rate_limit_wait=0).create_phone_number(CREATE)
     _assert_key_hidden(caught.value)
     assert "[REDACTED]" in str(caught.value)
 

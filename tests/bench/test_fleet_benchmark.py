@@ -38,7 +38,7 @@ def outcome() -> Outcome:
     """One full run of the benchmark's command on five numbers (sandbox in its own process)."""
     options = {"--count": COUNT, "--threads": THREADS, "--repeat": 1, "--import-runs": 1}
     argv = [str(part) for option in options.items() for part in option]
-    return run(parse_args([*argv, "--no-one-thread"]))
+    return run(parse_args([*argv, "--no-one-thread", "--no-rate-limited"]))
 
 
 def rows_of(outcome: Outcome) -> dict[tuple[str, str], report.Row]:

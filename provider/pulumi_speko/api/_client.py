@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
@@ -16,7 +17,7 @@ import httpx
 import pydantic
 
 from pulumi_speko._version import __version__
-from pulumi_speko.api import _retry
+from pulumi_speko.api import _limiter, _retry
 from pulumi_speko.api._error_body import ErrorBody, read_error_body
 from pulumi_speko.api.errors import (
     ApiConnectionError,
@@ -25,6 +26,7 @@ from pulumi_speko.api.errors import (
     EndpointNotFoundError,
     NotFoundError,
     OrganizationMismatchError,
+    RateLimitError,
     SpekoError,
     UnexpectedResponseError,
     ValidationError,
@@ -119,8 +121,11 @@ class Client:
     """Typed client of the Speko Phone Numbers API.
 
     One instance holds one keep-alive connection pool and is safe to share between
-    threads. Idempotent calls are retried on 429, 5xx and transport failures; a POST only
-    when it provably did not take effect (no connection, or 429). Plain ``http`` is
+    threads. Idempotent calls are retried on 5xx and transport failures; a POST only
+    when it provably did not take effect (no connection). Every call is retried on 429:
+    one rate limiter, shared by the client's threads, pauses them all until the
+    ``Retry-After`` and adapts their request rate (see ``_limiter``); a call fails on 429
+    only after ``rate_limit_wait`` seconds of waiting. Plain ``http`` is
     refused unless the host is loopback or ``allow_insecure_http`` is set, and redirects
     are never followed, so the key goes only where it was meant to. With
     ``expected_organization_id`` (``speko:organizationId``) every PhoneNumber and
@@ -144,8 +149,11 @@ class Client:
         retry_budget: float = _retry.DEFAULT_RETRY_BUDGET,
         allow_insecure_http: bool = False,
         expected_organization_id: str | None = None,
+        rate_limit_wait: float = _limiter.DEFAULT_RATE_LIMIT_WAIT,
     ) -> None:
         _check_settings(api_key, base_url, timeout, max_retries, allow_insecure_http)
+        if not rate_limit_wait >= 0:
+            raise ValueError("rate_limit_wait must be zero or more seconds")
         self._api_key = api_key
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
@@ -154,6 +162,8 @@ class Client:
         self._sleep = sleep
         self._clock = clock
         self._retry_budget = retry_budget
+        self._rate_limit_wait = rate_limit_wait
+        self._limiter = _limiter.RateLimiter(clock, sleep)
         self._http_client: httpx.Client | None = None
         self._closed = False
         self._lock = threading.Lock()
@@ -338,11 +348,21 @@ class Client:
     def _send_with_retries(self, call: _Call) -> httpx.Response:
         started = self._clock()
         attempt = 1
+        retry = 1  # retries of failures other than 429, which max_retries counts
+        rate_limited_for = 0.0  # seconds spent on 429s, outside the retry budget
         while True:
+            ticket = self._limiter.acquire(started + self._rate_limit_wait)
+            if ticket is None:
+                raise self._paused_too_long(call, attempt - 1, started)
             outcome = self._send_once(call)
             if isinstance(outcome, httpx.Response):
                 return outcome
-            delay = self._delay_before_retry(call, outcome, attempt, started)
+            if isinstance(outcome, RateLimitError):
+                self._wait_out_429(call, outcome, ticket, attempt, started)
+                rate_limited_for = self._clock() - started
+                attempt += 1
+                continue
+            delay = self._delay_before_retry(call, outcome, retry, started + rate_limited_for)
             if delay is None:
                 outcome.attempts = attempt
                 raise outcome  # raised outside any except block: no httpx request attached
@@ -352,11 +372,48 @@ class Client:
                 call.shown,
                 delay,
                 _failure_name(outcome),
-                attempt,
+                retry,
                 self._max_retries,
             )
             self._sleep(delay)
             attempt += 1
+            retry += 1
+
+    def _wait_out_429(
+        self, call: _Call, error: RateLimitError, ticket: float, attempt: int, started: float
+    ) -> None:
+        """Pause the client for a 429 and return (the limiter then holds this call until
+        the pause ends), or raise ``error`` when that would be past the call's wait."""
+        pause = self._limiter.rate_limited(ticket, error.retry_after)
+        if self._limiter.paused_until - started > self._rate_limit_wait:
+            error.attempts = attempt
+            if self._rate_limit_wait > 0:  # 0: waiting on 429 turned off, nothing to say
+                error.waited = self._clock() - started
+            raise error
+        rate = self._limiter.rate
+        logger.info(
+            "retrying %s %s in %.2fs after %s (rate limited: every request paused%s)",
+            call.method,
+            call.shown,
+            pause,
+            _failure_name(error),
+            "" if rate is None else f", then {rate:.2f} requests/s",
+        )
+
+    def _paused_too_long(self, call: _Call, attempts: int, started: float) -> RateLimitError:
+        """The error of a call that a pause (another call's 429) would hold too long."""
+        remaining = self._limiter.paused_until - self._clock()
+        error = RateLimitError(
+            status=_retry.RATE_LIMITED_STATUS,
+            code="RATE_LIMITED",
+            message="not sent: an earlier 429 paused this client's requests",
+            method=call.method,
+            path=call.shown,
+            retry_after=math.ceil(remaining),
+            attempts=max(attempts, 1),
+        )
+        error.waited = self._clock() - started
+        return error
 
     def _delay_before_retry(
         self, call: _Call, failure: SpekoError, attempt: int, started: float

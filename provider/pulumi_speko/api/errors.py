@@ -219,6 +219,18 @@ class ConflictError(ApiError):
 class RateLimitError(ApiError):
     """429: too many requests; ``retry_after`` holds the seconds the server asked for."""
 
+    waited: float | None = None
+    """Seconds the client waited out 429 answers before giving up, when it did."""
+
+    def _notes(self, *notes: str | None) -> str:
+        if self.waited is None:
+            return super()._notes(*notes)
+        gave_up = (
+            f"gave up after waiting {self.waited:.0f}s on the rate limit: raise "
+            "speko:rateLimitWaitSeconds or run fewer operations at once"
+        )
+        return super()._notes(gave_up, *notes)
+
 
 class ServerError(ApiError):
     """5xx: the platform failed; the request may or may not have taken effect."""

@@ -10,6 +10,7 @@ import argparse
 import sqlite3
 import sys
 
+from pulumi_speko.sandbox.rate_limit import RateLimit, parse_rate_limit
 from pulumi_speko.sandbox.seed import (
     DEFAULT_ADMIN_TOKEN,
     DEFAULT_POOL_SIZE,
@@ -40,6 +41,13 @@ def _port(text: str) -> int:
             f"must be a port number from 0 (any free port) to {MAX_PORT}, got {text!r}"
         )
     return port
+
+
+def _rate_limit(text: str) -> RateLimit:
+    try:
+        return parse_rate_limit(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def parse_api_key(text: str) -> tuple[str, str]:
@@ -102,12 +110,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="numbers in the pool of available US numbers (%(default)s)",
     )
     parser.add_argument(
+        "--rate-limit",
+        type=_rate_limit,
+        default=None,
+        metavar="RATE[:BURST]",
+        help="answer 429 RATE_LIMITED (with Retry-After in whole seconds) to calls of the "
+        "API beyond RATE requests per second per API key, BURST at once (default: the rate "
+        "rounded up); a token bucket over /v1 calls, also set through the control API "
+        "(default: no limit)",
+    )
+    parser.add_argument(
         "--log-level", choices=LOG_LEVELS, default="warning", help="server log level"
     )
 
 
-def _banner(url: str, keys: dict[str, str], admin_token: str, db: str) -> str:
+def _banner(
+    url: str, keys: dict[str, str], admin_token: str, db: str, rate_limit: RateLimit | None
+) -> str:
     accepted = ", ".join(f"{key} ({org})" for key, org in sorted(keys.items()))
+    limit = "none"
+    if rate_limit is not None:
+        limit = f"{rate_limit.rate:g} requests/s per API key, burst {rate_limit.burst}"
     return "\n".join(
         [
             f"Speko sandbox listening on {url}",
@@ -115,6 +138,7 @@ def _banner(url: str, keys: dict[str, str], admin_token: str, db: str) -> str:
             f"  control API:  {url}/_sandbox (admin token: {admin_token})",
             f"  OpenAPI:      {url}/openapi.json",
             f"  database:     {db}",
+            f"  rate limit:   {limit}",
             "Press Ctrl-C to stop.",
         ]
     )
@@ -151,9 +175,10 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         store.close()
         return _fail(f"cannot bind {args.host}:{args.port}: {error}")
-    sandbox = Sandbox(store, admin_token=args.admin_token)
+    sandbox = Sandbox(store, admin_token=args.admin_token, rate_limit=args.rate_limit)
     server = ForegroundServer(uvicorn_config(sandbox, log_level=args.log_level))
-    print(_banner(base_url(sock), store.api_keys(), args.admin_token, args.db), flush=True)
+    banner = _banner(base_url(sock), store.api_keys(), args.admin_token, args.db, args.rate_limit)
+    print(banner, flush=True)
     try:
         server.run(sockets=[sock])
     finally:

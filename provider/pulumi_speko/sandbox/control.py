@@ -7,8 +7,8 @@ log, or under fault rules.
 
 Routes:
 
-- ``POST /_sandbox/reset``: back to the seed; also clears fault rules and the request log
-  and restarts the fault RNG from its seed.
+- ``POST /_sandbox/reset``: back to the seed; also clears fault rules and the request log,
+  restarts the fault RNG from its seed and the rate limit from the start-up one.
 - ``POST /_sandbox/orgs`` ``{"orgId", "apiKey"}``: add an org (seeded like the demo ones)
   or another key of an existing org.
 - ``GET|PUT /_sandbox/orgs/{org}/credits`` (``{"creditsUsd": "12.50"}``): the prepaid
@@ -24,6 +24,10 @@ Routes:
 - ``GET|DELETE /_sandbox/requests``: the request log, or empty it.
 - ``GET|POST|DELETE /_sandbox/faults``, ``DELETE /_sandbox/faults/{id}``,
   ``PUT /_sandbox/faults/seed`` ``{"seed"}``: fault rules (see ``faults``).
+- ``GET|PUT|DELETE /_sandbox/rate-limit`` (``{"rate": 5, "burst": 5}``; ``burst``
+  defaults to the rate rounded up): the per-key rate limit (see ``rate_limit``), answered
+  as ``{"rateLimit": {"rate", "burst"} or null}``; a reset restores the one the sandbox
+  started with.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from fastapi import APIRouter
 from pulumi_speko.sandbox.app import bearer_token, unauthorized
 from pulumi_speko.sandbox.faults import FaultAction, FaultInjector, FaultRule
 from pulumi_speko.sandbox.model import InvalidInput, NotFound
+from pulumi_speko.sandbox.rate_limit import RateLimit, RateLimiter
 from pulumi_speko.sandbox.schemas import NonEmpty, PhoneNumberOut, VerificationSubmissionOut
 from pulumi_speko.sandbox.seed import DEFAULT_ADMIN_TOKEN
 from pulumi_speko.sandbox.store import Store
@@ -134,6 +139,17 @@ class NewFault(ControlBody):
             raise InvalidInput("pathPattern", f"invalid regular expression: {error}") from None
 
 
+class NewRateLimit(ControlBody):
+    """A per-key rate limit: requests per second, and the bucket size."""
+
+    rate: Annotated[float, Field(gt=0, le=10**6)]
+    burst: Annotated[int, Field(ge=1, le=10**6)] | None = None
+
+    def limit(self) -> RateLimit:
+        """The limit this body describes."""
+        return RateLimit.of(self.rate, self.burst)
+
+
 class AdminAuthMiddleware:
     """Answers 401 to control requests without the admin token, before any parsing."""
 
@@ -159,20 +175,27 @@ def _credits(store: Store, org_id: str) -> dict[str, str]:
     return {"orgId": org_id, "creditsUsd": str(store.credits(org_id))}
 
 
-def control_router(store: Store, injector: FaultInjector) -> APIRouter:
+def control_router(
+    store: Store, injector: FaultInjector, limiter: RateLimiter | None = None
+) -> APIRouter:
     """The control API of one sandbox (guarded by AdminAuthMiddleware)."""
     router = APIRouter(prefix=CONTROL_PREFIX, include_in_schema=False)
-    _data_routes(router, store, injector)
+    limiter = limiter or RateLimiter()
+    _data_routes(router, store, injector, limiter)
     _verification_routes(router, store)
     _fault_routes(router, injector)
+    _rate_limit_routes(router, limiter)
     return router
 
 
-def _data_routes(router: APIRouter, store: Store, injector: FaultInjector) -> None:
+def _data_routes(
+    router: APIRouter, store: Store, injector: FaultInjector, limiter: RateLimiter
+) -> None:
     @router.post("/reset")
     def reset() -> dict[str, bool]:
         store.reset()
         injector.reset()
+        limiter.reset()
         return {"reset": True}
 
     @router.post("/orgs", status_code=201)
@@ -264,3 +287,23 @@ def _fault_routes(router: APIRouter, injector: FaultInjector) -> None:
         if not injector.remove(fault_id):
             raise NotFound(f"fault {fault_id} not found")
         return {"removed": True}
+
+
+def _rate_limit_routes(router: APIRouter, limiter: RateLimiter) -> None:
+    def shown() -> dict[str, Any]:
+        limit = limiter.limit
+        return {"rateLimit": None if limit is None else limit.describe()}
+
+    @router.get("/rate-limit")
+    def get_rate_limit() -> dict[str, Any]:
+        return shown()
+
+    @router.put("/rate-limit")
+    def set_rate_limit(body: NewRateLimit) -> dict[str, Any]:
+        limiter.set_limit(body.limit())
+        return shown()
+
+    @router.delete("/rate-limit")
+    def clear_rate_limit() -> dict[str, Any]:
+        limiter.set_limit(None)
+        return shown()

@@ -16,6 +16,10 @@ The first rule that fires, in the order they were added, decides:
 - ``drop``: run the request for real (its write commits), then close the connection
   without sending any response. Logged with ``status`` 0 and ``dropped`` true
   (``appStatus`` holds what the app answered).
+
+A call no rule answers or drops then meets the rate limit (``rate_limit``), when one is
+set: a call over it is answered ``429 RATE_LIMITED`` with ``Retry-After`` and logged with
+``rateLimited`` true.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pulumi_speko.sandbox.app import bearer_token, error_response, is_api_path
 from pulumi_speko.sandbox.model import iso, new_id, system_clock
+from pulumi_speko.sandbox.rate_limit import RateLimiter
 
 FaultAction = Literal["respond", "latency", "drop"]
 DEFAULT_FAULT_SEED = 0
@@ -115,6 +120,7 @@ class LogEntry:
     fault_id: str | None = None
     dropped: bool = False
     app_status: int | None = None
+    rate_limited: bool = False
 
     def describe(self) -> dict[str, Any]:
         """The entry as the control API lists it."""
@@ -128,6 +134,7 @@ class LogEntry:
             "faultId": self.fault_id,
             "dropped": self.dropped,
             "appStatus": self.app_status,
+            "rateLimited": self.rate_limited,
         }
 
 
@@ -209,17 +216,20 @@ class FaultInjector:
 
 
 class FaultMiddleware:
-    """Outermost ASGI middleware: logs each API call and applies the fault rules."""
+    """Outermost ASGI middleware: logs each API call, applies the fault rules, then the
+    rate limit."""
 
     def __init__(
         self,
         app: ASGIApp,
         injector: FaultInjector,
         resolve_org: Callable[[str], str | None],
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.app = app
         self.injector = injector
         self.resolve_org = resolve_org
+        self.limiter = limiter or RateLimiter()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_api_path(scope["path"]):
@@ -227,6 +237,8 @@ class FaultMiddleware:
             return
         call = _Call(scope, self.resolve_org)
         rule = self.injector.pick(scope["method"], scope["path"])
+        if (rule is None or rule.action == "latency") and call.token is not None:
+            call.retry_after = self.limiter.take(call.token)
 
         def finish() -> None:
             # Logged before the last byte of the answer leaves, so a client that has its
@@ -237,7 +249,10 @@ class FaultMiddleware:
                 self.injector.record(call.entry(rule))
 
         try:
-            if rule is None or rule.action == "latency":
+            if call.retry_after is not None:
+                limited = _rate_limited_response(call.retry_after)
+                await limited(scope, receive, call.recording(send, finish))
+            elif rule is None or rule.action == "latency":
                 if rule is not None:
                     await asyncio.sleep(rule.latency_seconds)
                 await self.app(scope, receive, call.recording(send, finish))
@@ -256,6 +271,8 @@ class _Call:
 
     def __init__(self, scope: Scope, resolve_org: Callable[[str], str | None]) -> None:
         token = bearer_token(scope)
+        self.token = token
+        self.retry_after: int | None = None
         self.method: str = scope["method"]
         self.path: str = scope["path"]
         self.org_id = None if token is None else resolve_org(token)
@@ -295,6 +312,7 @@ class _Call:
             fault_id=None if rule is None else rule.id,
             dropped=dropped,
             app_status=self.status if dropped else None,
+            rate_limited=self.retry_after is not None,
         )
 
 
@@ -307,6 +325,12 @@ def _fault_response(rule: FaultRule) -> ASGIApp:
     except ValueError:
         phrase = "Injected fault"
     return error_response(rule.status, phrase, rule.error_code(), headers=headers)
+
+
+def _rate_limited_response(retry_after: int) -> ASGIApp:
+    return error_response(
+        429, "Too Many Requests", "RATE_LIMITED", headers={"Retry-After": str(retry_after)}
+    )
 
 
 def _drop_connection(send: Send) -> None:

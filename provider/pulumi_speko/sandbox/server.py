@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from pulumi_speko.sandbox.app import create_api
 from pulumi_speko.sandbox.control import AdminAuthMiddleware, control_router
 from pulumi_speko.sandbox.faults import FaultInjector, FaultMiddleware
+from pulumi_speko.sandbox.rate_limit import RateLimit, RateLimiter
 from pulumi_speko.sandbox.seed import DEFAULT_ADMIN_TOKEN
 from pulumi_speko.sandbox.store import Store
 
@@ -27,20 +28,24 @@ class Sandbox:
     """One sandbox: its store and fault rules, and the ASGI app that serves them.
 
     ``asgi`` is the app to serve (the fault middleware around ``api``); ``api`` is the
-    FastAPI app of the real endpoints plus the control routes.
+    FastAPI app of the real endpoints plus the control routes. ``rate_limit`` is the
+    per-key limit it starts with (and a reset restores), None for none.
     """
 
     store: Store = field(default_factory=Store)
     admin_token: str = DEFAULT_ADMIN_TOKEN
     injector: FaultInjector = field(default_factory=FaultInjector)
+    rate_limit: RateLimit | None = None
+    limiter: RateLimiter = field(init=False)
     api: FastAPI = field(init=False)
     asgi: FaultMiddleware = field(init=False)
 
     def __post_init__(self) -> None:
+        self.limiter = RateLimiter(self.rate_limit)
         self.api = create_api(self.store)
-        self.api.include_router(control_router(self.store, self.injector))
+        self.api.include_router(control_router(self.store, self.injector, self.limiter))
         self.api.add_middleware(AdminAuthMiddleware, admin_token=self.admin_token)
-        self.asgi = FaultMiddleware(self.api, self.injector, self.store.org_for_key)
+        self.asgi = FaultMiddleware(self.api, self.injector, self.store.org_for_key, self.limiter)
 
 
 def bind(host: str, port: int) -> socket.socket:

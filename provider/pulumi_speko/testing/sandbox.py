@@ -71,6 +71,8 @@ class RequestLogEntry:
     fault_id: str | None = None
     duration_ms: float = 0.0
     app_status: int | None = None
+    rate_limited: bool = False
+    """Answered 429 by the sandbox's rate limit (not by a fault rule)."""
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> RequestLogEntry:
@@ -85,6 +87,7 @@ class RequestLogEntry:
             fault_id=data.get("faultId"),
             duration_ms=float(data.get("durationMs") or 0.0),
             app_status=data.get("appStatus"),
+            rate_limited=bool(data.get("rateLimited")),
         )
 
 
@@ -230,6 +233,25 @@ class SandboxControl:
     def set_fault_seed(self, seed: int) -> None:
         """Restart the RNG of probability rules from ``seed``."""
         self._call("PUT", "/faults/seed", {"seed": seed})
+
+    # --- rate limit ---
+
+    def set_rate_limit(self, rate: float, burst: int | None = None) -> None:
+        """Limit each API key to ``rate`` requests per second, ``burst`` at once (a token
+        bucket; ``burst`` defaults to the rate rounded up). Every bucket starts full."""
+        body: dict[str, Any] = {"rate": rate}
+        if burst is not None:
+            body["burst"] = burst
+        self._call("PUT", "/rate-limit", body)
+
+    def clear_rate_limit(self) -> None:
+        """No rate limit."""
+        self._call("DELETE", "/rate-limit")
+
+    def rate_limit(self) -> dict[str, Any] | None:
+        """The limit in force (``{"rate", "burst"}``), or None."""
+        limit: dict[str, Any] | None = self._call("GET", "/rate-limit")["rateLimit"]
+        return limit
 
 
 @dataclass
