@@ -243,6 +243,10 @@ class NumberProvider(ConfiguredProvider):
         is known to be the organization's that held it (a wrong key or base URL answers 404
         too, and must not empty the stack)."""
         session = self.session()
+        if isinstance(props.get("organization_id"), str):
+            # Learned while the number is still listed (once per process), so a 404 after
+            # a lost answer to this very release can still be proven ours.
+            session.key_organization()
         try:
             session.client.release_phone_number(id_)
         except NotFoundError:
