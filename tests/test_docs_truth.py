@@ -1,4 +1,4 @@
-"""Statements of README.md and the packaging metadata that must stay true."""
+"""Statements of README.md, docs/ and the packaging metadata that must stay true."""
 
 from __future__ import annotations
 
@@ -9,16 +9,25 @@ import pytest
 from pulumi_speko.sandbox.model import derive_setup_status
 
 ROOT = Path(__file__).parents[1]
+PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").rglob("*.md"))]
 README = (ROOT / "README.md").read_text()
 
 
-def test_no_reference_to_files_outside_the_repository() -> None:
-    for name in re.findall(r"[\w./-]+\.md\b", README):
-        assert (ROOT / name).is_file(), name
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(ROOT)))
+def test_every_link_of_a_page_names_a_file_of_the_repository(page: Path) -> None:
+    text = page.read_text()
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        if "://" not in target:
+            assert (page.parent / target).exists(), f"{page.relative_to(ROOT)}: {target}"
+
+
+def test_readme_is_the_front_door_not_the_manual() -> None:
+    assert len(README.encode()) <= 12 * 1024
 
 
 def test_the_audit_sample_issues_are_those_the_sandbox_derives() -> None:
-    sample = README[README.index("## Speko audit:") :]
+    commands = (ROOT / "docs" / "commands.md").read_text()
+    sample = commands[commands.index("## Speko audit:") :]
     issues = set(re.findall(r"action_required: ([\w, ]+) \|", sample))
     names = {name.strip() for listed in issues for name in listed.split(",")}
     derivable = set()
@@ -47,5 +56,5 @@ def test_license_is_the_spdx_string_and_the_file_is_apache_2() -> None:
 
 
 def test_sip_trunk_id_is_marked_deprecated() -> None:
-    assert "`sip_trunk_id` — deprecated" in README
+    assert "`sip_trunk_id` — deprecated" in (ROOT / "docs" / "resources.md").read_text()
     assert "Deprecated:" in (ROOT / "schema.json").read_text()

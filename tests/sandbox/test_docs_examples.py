@@ -1,4 +1,4 @@
-"""README.md's example error texts are what the sandbox and the client really say."""
+"""The docs' example error texts are what the sandbox and the client really say."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from pulumi_speko.testing.sandbox import DEMO_API_KEY, RunningSandbox
 
 from .support import submit_body
 
-README = (Path(__file__).parents[2] / "README.md").read_text()
+CLIENT_DOCS = (Path(__file__).parents[2] / "docs" / "client.md").read_text()
 
 
 def test_the_conflict_example_is_what_the_sandbox_answers(
     sandbox: RunningSandbox, demo: httpx.Client
 ) -> None:
-    example = re.search(r"For example: `(POST [^`]+ -> 409 [^`]+)`", README)
+    example = re.search(r"For example: `(POST [^`]+ -> 409 [^`]+)`", CLIENT_DOCS)
     assert example is not None
     e164 = re.search(r"\+\d+", example.group(1))
     assert e164 is not None
