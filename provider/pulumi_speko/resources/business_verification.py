@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import pulumi
 import pulumi.dynamic
@@ -352,6 +352,29 @@ class BusinessVerification(pulumi.dynamic.Resource, module="speko", name="Busine
     created_at: pulumi.Output[str | None]
     updated_at: pulumi.Output[str | None]
 
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args: BusinessVerificationArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        business_profile: pulumi.Input[BusinessProfileArgs | Mapping[str, Any]] | None = None,
+        authorized_representative: (
+            pulumi.Input[AuthorizedRepresentativeArgs | Mapping[str, Any]] | None
+        ) = None,
+        attestation_accepted: pulumi.Input[bool] | None = None,
+        submit: pulumi.Input[bool] | None = None,
+        resubmit_token: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
     def __init__(
         self,
         resource_name: str,
@@ -359,8 +382,8 @@ class BusinessVerification(pulumi.dynamic.Resource, module="speko", name="Busine
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        """Declare the verification from ``args`` and/or keyword arguments
-        (the fields of :class:`BusinessVerificationArgs`)."""
+        """Declare the verification from ``args`` or keyword arguments (the fields of
+        :class:`BusinessVerificationArgs`; at run time both may be given, keywords win)."""
         props = resource_props(
             "BusinessVerification", args, BusinessVerificationArgs, kwargs, OUTPUT_NAMES
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 import pulumi
 import pulumi.dynamic
@@ -429,6 +429,32 @@ class PhoneNumber(NumberResource, module="speko", name="PhoneNumber"):
     monthly_cost_usd: pulumi.Output[float | None]
     region: pulumi.Output[dict[str, Any] | None]
 
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args: PhoneNumberArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        e164: pulumi.Input[str] | None = None,
+        area_code: pulumi.Input[str] | None = None,
+        locality: pulumi.Input[str] | None = None,
+        direction: pulumi.Input[str] | None = None,
+        agent_id: pulumi.Input[str] | None = None,
+        label: pulumi.Input[str] | None = None,
+        dispatch_metadata_template: pulumi.Input[Mapping[str, Any]] | None = None,
+        adopt_existing: pulumi.Input[bool] | None = None,
+        max_upfront_cost_usd: pulumi.Input[float] | None = None,
+        max_monthly_cost_usd: pulumi.Input[float] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
     def __init__(
         self,
         resource_name: str,
@@ -436,8 +462,8 @@ class PhoneNumber(NumberResource, module="speko", name="PhoneNumber"):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        """Declare a managed number from ``args`` and/or keyword arguments
-        (the fields of :class:`PhoneNumberArgs`)."""
+        """Declare a managed number from ``args`` or keyword arguments (the fields of
+        :class:`PhoneNumberArgs`; at run time both may be given, keywords win)."""
         props = resource_props("PhoneNumber", args, PhoneNumberArgs, kwargs, OUTPUT_NAMES)
         super().__init__(PhoneNumberProvider(), resource_name, props, opts)
 

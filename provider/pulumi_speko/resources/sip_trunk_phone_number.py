@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 import pulumi
 import pulumi.dynamic
@@ -182,6 +182,31 @@ class SipTrunkPhoneNumber(NumberResource, module="speko", name="SipTrunkPhoneNum
     the platform, not from the trunk.
     """
 
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args: SipTrunkPhoneNumberArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        e164: pulumi.Input[str] | None = None,
+        sip_connection_installation_id: pulumi.Input[str] | None = None,
+        sip_trunk_id: pulumi.Input[str] | None = None,
+        sip_provider_name: pulumi.Input[str] | None = None,
+        direction: pulumi.Input[str] | None = None,
+        agent_id: pulumi.Input[str] | None = None,
+        label: pulumi.Input[str] | None = None,
+        dispatch_metadata_template: pulumi.Input[Mapping[str, Any]] | None = None,
+        adopt_existing: pulumi.Input[bool] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None: ...
+
     def __init__(
         self,
         resource_name: str,
@@ -189,8 +214,8 @@ class SipTrunkPhoneNumber(NumberResource, module="speko", name="SipTrunkPhoneNum
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        """Declare a SIP-trunk number from ``args`` and/or keyword arguments
-        (the fields of :class:`SipTrunkPhoneNumberArgs`)."""
+        """Declare a SIP-trunk number from ``args`` or keyword arguments (the fields of
+        :class:`SipTrunkPhoneNumberArgs`; at run time both may be given, keywords win)."""
         props = resource_props(
             "SipTrunkPhoneNumber", args, SipTrunkPhoneNumberArgs, kwargs, OUTPUT_NAMES
         )
