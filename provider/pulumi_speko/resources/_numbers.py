@@ -8,6 +8,7 @@ the number itself replaces it. ``create`` differs per resource and lives in its 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pulumi
@@ -27,6 +28,7 @@ from pulumi_speko.api.errors import (
     SpekoError,
 )
 from pulumi_speko.api.models import INBOUND_DIRECTIONS, PhoneNumber, PhoneNumberUpdate
+from pulumi_speko.resources._declare import arg
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
 from pulumi_speko.resources._props import (
     PROVIDER_KEY,
@@ -42,8 +44,33 @@ from pulumi_speko.resources._reconcile import LOOKUP_ATTEMPTS as LOOKUP_ATTEMPTS
 from pulumi_speko.resources._reconcile import POST_ATTEMPTS, post_once
 from pulumi_speko.resources._session import ConfiguredProvider
 
-ROUTING_FIELDS = ("direction", "agent_id", "label", "dispatch_metadata_template")
 DEFAULT_DIRECTION = "outbound"
+
+
+@dataclass
+class RoutingArgs:
+    """The routing inputs of both number resources; each updates in place.
+
+    A number resource's Args lists it as its first base and the fields that come
+    before routing as its last base: a dataclass's fields start with those of its last
+    base, so ``e164`` stays the first field (``PhoneNumberArgs("+1…")`` keeps working).
+    """
+
+    direction: pulumi.Input[str] | None = arg(
+        "Which calls the number takes: `inbound`, `outbound` or `both`. Updates in place.",
+        default=DEFAULT_DIRECTION,
+    )
+    agent_id: pulumi.Input[str] | None = arg(
+        "The agent that answers the number. Updates in place; unset to unlink."
+    )
+    label: pulumi.Input[str] | None = arg("A label of at most 120 characters. Updates in place.")
+    dispatch_metadata_template: pulumi.Input[Mapping[str, Any]] | None = arg(
+        "Metadata sent with each dispatched call (an object). Updates in place. Never put "
+        "credentials here: it is stored in plain text."
+    )
+
+
+ROUTING_FIELDS: tuple[str, ...] = tuple(RoutingArgs.__dataclass_fields__)
 CREATE_ATTEMPTS = POST_ATTEMPTS  # the one reconcile rule's counts, under their old names
 # The resource type that manages each PhoneNumber.source, and how messages name it.
 RESOURCE_OF_SOURCE = {"managed": "PhoneNumber", "sip_trunk": "SipTrunkPhoneNumber"}

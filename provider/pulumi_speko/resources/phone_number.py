@@ -33,6 +33,7 @@ from pulumi_speko.resources._numbers import (
     PLACEHOLDERS,
     NumberProvider,
     NumberResource,
+    RoutingArgs,
     differs,
     wire_payload,
 )
@@ -51,20 +52,11 @@ CREATE_ACTION = "create PhoneNumber"
 SEARCH_LIMIT = 20
 PURCHASE_CANDIDATES = 5
 SEARCH_ROUNDS = 3
-ROUTING_DOCS = {
-    "direction": "Which calls the number takes: `inbound`, `outbound` or `both`. Updates in place.",
-    "agent_id": "The agent that answers the number. Updates in place; unset to unlink.",
-    "label": "A label of at most 120 characters. Updates in place.",
-    "dispatch_metadata_template": (
-        "Metadata sent with each dispatched call (an object). Updates in place. Never put "
-        "credentials here: it is stored in plain text."
-    ),
-}
 
 
 @dataclass
-class PhoneNumberArgs:
-    """Inputs of a managed ``PhoneNumber``."""
+class _ManagedNumberChoice:
+    """The first inputs of a managed ``PhoneNumber``: which number to buy."""
 
     e164: pulumi.Input[str] | None = arg(
         "The number to buy, in E.164 (`+1…`). Exactly one of `e164` or `area_code`. "
@@ -83,12 +75,12 @@ class PhoneNumberArgs:
         "warning. Removing it never replaces.",
         replaces=True,
     )
-    direction: pulumi.Input[str] | None = arg(ROUTING_DOCS["direction"], default="outbound")
-    agent_id: pulumi.Input[str] | None = arg(ROUTING_DOCS["agent_id"])
-    label: pulumi.Input[str] | None = arg(ROUTING_DOCS["label"])
-    dispatch_metadata_template: pulumi.Input[Mapping[str, Any]] | None = arg(
-        ROUTING_DOCS["dispatch_metadata_template"]
-    )
+
+
+@dataclass
+class PhoneNumberArgs(RoutingArgs, _ManagedNumberChoice):
+    """Inputs of a managed ``PhoneNumber``: the number to buy, its routing, then these."""
+
     adopt_existing: pulumi.Input[bool] | None = arg(
         "When the organization already holds `e164`, adopt it and converge its routing "
         "instead of failing. Read only at create.",

@@ -24,11 +24,11 @@ from pulumi_speko.resources._numbers import (
     ROUTING_FIELDS,
     NumberProvider,
     NumberResource,
+    RoutingArgs,
     differs,
     wire_payload,
 )
 from pulumi_speko.resources._props import model_failures
-from pulumi_speko.resources.phone_number import ROUTING_DOCS
 
 TYPE_TOKEN = SIP_TRUNK_PHONE_NUMBER_TYPE
 SIP_FIELDS = ("sip_connection_installation_id", "sip_trunk_id", "sip_provider_name")
@@ -41,8 +41,8 @@ _RENAME_WARNING = (
 
 
 @dataclass
-class SipTrunkPhoneNumberArgs:
-    """Inputs of a ``SipTrunkPhoneNumber``."""
+class _SipTrunkConnection:
+    """The first inputs of a ``SipTrunkPhoneNumber``: the number and its trunk."""
 
     e164: pulumi.Input[str] | None = arg(
         "The number, in E.164 (any country). Required. Changing it replaces the resource.",
@@ -66,12 +66,13 @@ class SipTrunkPhoneNumberArgs:
         "import completes. The provider warns when a plan does this.",
         replaces=True,
     )
-    direction: pulumi.Input[str] | None = arg(ROUTING_DOCS["direction"], default="outbound")
-    agent_id: pulumi.Input[str] | None = arg(ROUTING_DOCS["agent_id"])
-    label: pulumi.Input[str] | None = arg(ROUTING_DOCS["label"])
-    dispatch_metadata_template: pulumi.Input[Mapping[str, Any]] | None = arg(
-        ROUTING_DOCS["dispatch_metadata_template"]
-    )
+
+
+@dataclass
+class SipTrunkPhoneNumberArgs(RoutingArgs, _SipTrunkConnection):
+    """Inputs of a ``SipTrunkPhoneNumber``: the number and its trunk, its routing, then
+    adoption."""
+
     adopt_existing: pulumi.Input[bool] | None = arg(
         "When the organization already holds `e164` as a SIP-trunk number, adopt it and "
         "converge its routing instead of failing. Read only at create.",
