@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from pulumi_speko.testing import data
 
 API_KEY = "sk_test_9f8e7d6c5b4a_SECRET"
 
@@ -102,28 +103,11 @@ def phone_number_body() -> dict[str, Any]:
 
 
 def profile_body() -> dict[str, Any]:
-    return {
-        "businessProfile": {
-            "legalName": "Acme Voice Inc.",
-            "displayName": "Acme",
-            "entityType": "corporation",
-            "country": "US",
-            "registrationId": "12-3456789",
-            "website": "https://acme.example",
-            "address": {
-                "street": "1 Main St",
-                "city": "San Francisco",
-                "state": "CA",
-                "postalCode": "94105",
-                "country": "US",
-            },
-            "useCase": "customer support",
-            "expectedUsage": "500 calls a day",
-        },
-        "authorizedRepresentative": {
-            "name": "Ada Lovelace",
-            "title": "CTO",
-            "email": "ada@acme.example",
-            "phone": "+14155550100",
-        },
-    }
+    """A VerificationDraft body with every optional field set."""
+    body: dict[str, Any] = data.camel_cased(
+        {
+            "business_profile": data.business_profile(registration_id="12-3456789"),
+            "authorized_representative": data.authorized_representative(phone="+14155550100"),
+        }
+    )
+    return body

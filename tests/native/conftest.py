@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from pulumi_speko.sandbox.model import system_clock
+from pulumi_speko.testing.data import business_profile, camel_cased, verification_inputs
 from pulumi_speko.testing.plugin import PluginHost
 from pulumi_speko.testing.sandbox import DEMO_ORG, RunningSandbox, running_sandbox
 
@@ -21,27 +22,8 @@ SIP = "speko:index:SipTrunkPhoneNumber"
 KYB = "speko:index:BusinessVerification"
 FIRST_415 = "+14155550100"  # first number of area code 415 in the seeded pool
 
-PROFILE: dict[str, Any] = {
-    "legalName": "Acme Voice LLC",
-    "displayName": "Acme",
-    "entityType": "llc",
-    "country": "US",
-    "website": "https://acme.example",
-    "address": {
-        "street": "1 Main St",
-        "city": "San Francisco",
-        "state": "CA",
-        "postalCode": "94105",
-        "country": "US",
-    },
-    "useCase": "customer support",
-    "expectedUsage": "200 calls a day",
-}
-VERIFICATION: dict[str, Any] = {
-    "businessProfile": PROFILE,
-    "authorizedRepresentative": {"name": "Ada Ops", "title": "CTO", "email": "ada@acme.example"},
-    "attestationAccepted": True,
-}
+PROFILE: dict[str, Any] = camel_cased(business_profile())
+VERIFICATION: dict[str, Any] = camel_cased(verification_inputs())
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,7 @@ from typing import Any
 from pulumi_speko.resources.business_verification import BusinessVerificationProvider
 from pulumi_speko.resources.phone_number import PhoneNumberProvider
 from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberProvider
+from pulumi_speko.testing import data
 from pulumi_speko.testing.engine import (
     CheckResult,
     DiffResult,
@@ -54,28 +55,9 @@ PURCHASE_PRICE = Decimal("3.00")  # upfront 1.00 + first month 2.00
 SEED_CREDITS = Decimal("100.00")
 AGENTS = ("agent_sales", "agent_support")
 
-PROFILE: dict[str, Any] = {
-    "legal_name": "Acme Voice LLC",
-    "display_name": "Acme",
-    "entity_type": "llc",
-    "country": "US",
-    "website": "https://acme.example",
-    "address": {
-        "street": "1 Main St",
-        "city": "San Francisco",
-        "state": "CA",
-        "postal_code": "94105",
-        "country": "US",
-    },
-    "use_case": "customer support",
-    "expected_usage": "200 calls a day",
-}
-REPRESENTATIVE: dict[str, Any] = {"name": "Ada Ops", "title": "CTO", "email": "ada@acme.example"}
-VERIFICATION: dict[str, Any] = {
-    "business_profile": PROFILE,
-    "authorized_representative": REPRESENTATIVE,
-    "attestation_accepted": True,
-}
+PROFILE: dict[str, Any] = data.business_profile()
+REPRESENTATIVE: dict[str, Any] = data.authorized_representative()
+VERIFICATION: dict[str, Any] = data.verification_inputs()
 
 # What the provider puts on the last line of a failure: the one line an operator reads.
 PROVIDER_ERROR_PREFIX = "pulumi_speko.resources._errors.SpekoProviderError: "

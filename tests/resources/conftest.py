@@ -10,27 +10,14 @@ from pulumi.dynamic import ConfigureRequest, ResourceProvider
 from pulumi.dynamic.config import Config
 from pulumi_speko.api import Client
 from pulumi_speko.resources._session import close_all_sessions
+from pulumi_speko.testing import data
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, RunningSandbox
 
 ProviderT = TypeVar("ProviderT", bound=ResourceProvider)
 
-PROFILE: dict[str, Any] = {
-    "legal_name": "Acme Voice LLC",
-    "display_name": "Acme",
-    "entity_type": "llc",
-    "country": "US",
-    "website": "https://acme.example",
-    "address": {
-        "street": "1 Main St",
-        "city": "San Francisco",
-        "state": "CA",
-        "postal_code": "94105",
-        "country": "US",
-    },
-    "use_case": "customer support",
-    "expected_usage": "200 calls a day",
-}
-REPRESENTATIVE: dict[str, Any] = {"name": "Ada Ops", "title": "CTO", "email": "ada@acme.example"}
+PROFILE: dict[str, Any] = data.business_profile()
+REPRESENTATIVE: dict[str, Any] = data.authorized_representative()
+VERIFICATION: dict[str, Any] = data.verification_inputs()
 
 
 @pytest.fixture(autouse=True)

@@ -18,16 +18,11 @@ from pulumi_speko.credentials import ConfigError, resolve_credentials
 from pulumi_speko.testing.engine import EngineError, EngineHost
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox
 
-from .conftest import PROFILE, REPRESENTATIVE
+from .conftest import VERIFICATION
 from .test_engine_protocol import KYB, PHONE, PROVIDERS, SIP
 
 WRONG_KEY = "sk_test_wrong_0123456789"
 HOST_CLASS_PREFIX = "pulumi_speko.resources._errors.SpekoProviderError: "
-VERIFICATION = {
-    "business_profile": PROFILE,
-    "authorized_representative": REPRESENTATIVE,
-    "attestation_accepted": True,
-}
 
 
 @pytest.fixture

@@ -27,15 +27,10 @@ from pulumi_speko.testing.sandbox import (
     RunningSandbox,
 )
 
-from .conftest import PROFILE, REPRESENTATIVE
+from .conftest import VERIFICATION
 from .test_engine_protocol import KYB, PROVIDERS, SIP, Recorder
 
 SIP_NUMBER = {"e164": "+4930123456", "sip_connection_installation_id": "sci_demo"}
-VERIFICATION = {
-    "business_profile": PROFILE,
-    "authorized_representative": REPRESENTATIVE,
-    "attestation_accepted": True,
-}
 REFERENCE = {"__provider": PROVIDERS[SIP]}  # what `SipTrunkPhoneNumber.get` sends
 CLEARTEXT_URL = "http://192.0.2.2:18999"  # TEST-NET-1: never reached, the proxy stands in
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from pulumi_speko.testing import data
 
 POOL_NUMBER = "+14155550100"
 SECOND_POOL_NUMBER = "+12125550100"
@@ -12,38 +13,15 @@ UK_NUMBER = "+442071234567"
 
 
 def business_profile(**changes: Any) -> dict[str, Any]:
-    """A valid businessProfile."""
-    profile: dict[str, Any] = {
-        "legalName": "Acme Voice Inc.",
-        "displayName": "Acme",
-        "entityType": "corporation",
-        "country": "US",
-        "registrationId": "12-3456789",
-        "website": "https://acme.example.com",
-        "address": {
-            "street": "1 Market St",
-            "city": "San Francisco",
-            "state": "CA",
-            "postalCode": "94105",
-            "country": "US",
-        },
-        "useCase": "customer support",
-        "expectedUsage": "500 calls a day",
-    }
-    profile.update(changes)
-    return profile
+    """A valid businessProfile, with the optional registrationId."""
+    profile = data.business_profile(registration_id="12-3456789")
+    return {**data.camel_cased(profile), **changes}
 
 
 def representative(**changes: Any) -> dict[str, Any]:
-    """A valid authorizedRepresentative."""
-    rep: dict[str, Any] = {
-        "name": "Ada Lovelace",
-        "title": "CTO",
-        "email": "ada@acme.example.com",
-        "phone": "+14155550199",
-    }
-    rep.update(changes)
-    return rep
+    """A valid authorizedRepresentative, with the optional phone."""
+    rep = data.authorized_representative(phone="+14155550199")
+    return {**data.camel_cased(rep), **changes}
 
 
 def submit_body(**changes: Any) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from pulumi_speko.api import (
-    Address,
     ApiConnectionError,
     AuthenticationError,
     AuthorizedRepresentative,
@@ -31,6 +30,7 @@ from pulumi_speko.api import (
     VerificationDraft,
     VerificationSubmit,
 )
+from pulumi_speko.testing import data
 from pulumi_speko.testing.sandbox import (
     DEMO_API_KEY,
     DEMO_ORG,
@@ -69,28 +69,11 @@ def other_client(sandbox: RunningSandbox) -> Iterator[Client]:
 
 
 def _profile(**changes: Any) -> BusinessProfile:
-    fields: dict[str, Any] = {
-        "legal_name": "Acme Voice Inc.",
-        "display_name": "Acme",
-        "entity_type": "corporation",
-        "country": "US",
-        "website": "https://acme.example.com",
-        "address": Address(
-            street="1 Market St",
-            city="San Francisco",
-            state="CA",
-            postal_code="94105",
-            country="US",
-        ),
-        "use_case": "support",
-        "expected_usage": "500 calls a day",
-    }
-    fields.update(changes)
-    return BusinessProfile(**fields)
+    return BusinessProfile.model_validate(data.business_profile(**changes))
 
 
-REPRESENTATIVE = AuthorizedRepresentative(
-    name="Ada Lovelace", title="CTO", email="ada@acme.example.com", phone="+14155550199"
+REPRESENTATIVE = AuthorizedRepresentative.model_validate(
+    data.authorized_representative(phone="+14155550199")
 )
 
 
