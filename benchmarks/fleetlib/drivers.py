@@ -16,7 +16,6 @@ its answer into plain values afterwards.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Generic, Protocol, TypeVar
@@ -24,6 +23,7 @@ from typing import Any, Final, Generic, Protocol, TypeVar
 import grpc
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi_speko.testing import requests
 from pulumi_speko.testing.engine import EngineHost
 
 T = TypeVar("T")
@@ -104,35 +104,18 @@ class WireDriver:
 
     def check(self, name: str, olds: Bag, news: Bag) -> Pending[Checked]:
         """``Check`` (see :class:`Driver`)."""
-        request = provider_pb2.CheckRequest(
-            urn=self.host.urn(self.type_token, name),
-            name=name,
-            type=self.type_token,
-            olds=self._encode(olds),
-            news=self._encode(news),
-            randomSeed=os.urandom(32),
-        )
+        request = requests.check(self._target(name), self._encode(olds), self._encode(news))
         return Pending(self._sender("Check", request), _decode_check)
 
     def create(self, name: str, inputs: Checked) -> Pending[tuple[str, Bag]]:
         """``Create`` (see :class:`Driver`)."""
-        request = provider_pb2.CreateRequest(
-            urn=self.host.urn(self.type_token, name),
-            name=name,
-            type=self.type_token,
-            properties=self._checked(inputs),
-        )
+        request = requests.create(self._target(name), self._checked(inputs))
         return Pending(self._sender("Create", request), _decode_id_and_properties)
 
     def read(self, name: str, id_: str, outputs: Bag, inputs: Bag) -> Pending[tuple[str, Bag]]:
         """``Read`` (see :class:`Driver`)."""
-        request = provider_pb2.ReadRequest(
-            id=id_,
-            urn=self.host.urn(self.type_token, name),
-            name=name,
-            type=self.type_token,
-            properties=self._encode(outputs),
-            inputs=self._encode(inputs),
+        request = requests.read(
+            self._target(name), id_, self._encode(outputs), self._encode(inputs)
         )
         return Pending(self._sender("Read", request), _decode_id_and_properties)
 
@@ -140,14 +123,12 @@ class WireDriver:
         self, name: str, id_: str, outputs: Bag, news: Checked, old_inputs: Bag
     ) -> Pending[bool]:
         """``Diff`` (see :class:`Driver`)."""
-        request = provider_pb2.DiffRequest(
-            id=id_,
-            urn=self.host.urn(self.type_token, name),
-            name=name,
-            type=self.type_token,
-            olds=self._encode(outputs),
-            news=self._checked(news),
-            old_inputs=self._encode(old_inputs),
+        request = requests.diff(
+            self._target(name),
+            id_,
+            self._encode(outputs),
+            self._checked(news),
+            self._encode(old_inputs),
         )
         return Pending(self._sender("Diff", request), _decode_changes)
 
@@ -155,28 +136,24 @@ class WireDriver:
         self, name: str, id_: str, outputs: Bag, news: Checked, old_inputs: Bag
     ) -> Pending[Bag]:
         """``Update`` (see :class:`Driver`)."""
-        request = provider_pb2.UpdateRequest(
-            id=id_,
-            urn=self.host.urn(self.type_token, name),
-            name=name,
-            type=self.type_token,
-            olds=self._encode(outputs),
-            news=self._checked(news),
-            old_inputs=self._encode(old_inputs),
+        request = requests.update(
+            self._target(name),
+            id_,
+            self._encode(outputs),
+            self._checked(news),
+            self._encode(old_inputs),
         )
         return Pending(self._sender("Update", request), lambda r: _decode(r.properties))
 
     def delete(self, name: str, id_: str, outputs: Bag, old_inputs: Bag) -> Pending[None]:
         """``Delete`` (see :class:`Driver`)."""
-        request = provider_pb2.DeleteRequest(
-            id=id_,
-            urn=self.host.urn(self.type_token, name),
-            name=name,
-            type=self.type_token,
-            properties=self._encode(outputs),
-            old_inputs=self._encode(old_inputs),
+        request = requests.delete(
+            self._target(name), id_, self._encode(outputs), self._encode(old_inputs)
         )
         return Pending(self._sender("Delete", request), lambda _: None)
+
+    def _target(self, name: str) -> requests.Target:
+        return self.host.target(self.type_token, name)
 
     def _sender(self, method: str, request: Any) -> Callable[[], Any]:
         rpc_method = getattr(self._stub, method)

@@ -46,6 +46,8 @@ from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime._serialization import _serialize
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from pulumi_speko.testing import requests
+
 __all__ = [
     "UNKNOWN",
     "CheckResult",
@@ -280,18 +282,15 @@ class EngineHost:
         """The URN the engine gives resource ``name`` of type ``type_token`` in this stack."""
         return f"urn:pulumi:{self.stack}::{self.project}::{type_token}::{name}"
 
+    def target(self, type_token: str, name: str) -> requests.Target:
+        """Resource ``name`` of type ``type_token`` in this stack, as requests name it."""
+        return requests.Target(urn=self.urn(type_token, name), name=name, type=type_token)
+
     def check(
         self, type_token: str, name: str, olds: Mapping[str, Any], news: Mapping[str, Any]
     ) -> CheckResult:
         """``Check``: ``olds`` are the previous inputs (``{}`` when new), ``news`` the program's."""
-        request = provider_pb2.CheckRequest(
-            urn=self.urn(type_token, name),
-            name=name,
-            type=type_token,
-            olds=self._bag(olds),
-            news=self._bag(news),
-            randomSeed=os.urandom(32),
-        )
+        request = requests.check(self.target(type_token, name), self._bag(olds), self._bag(news))
         response = self._call("Check", request)
         failures = [(f.property, f.reason) for f in response.failures]
         return CheckResult(inputs=_from_struct(response.inputs), failures=failures)
@@ -307,14 +306,12 @@ class EngineHost:
         old_inputs: Mapping[str, Any] | None = None,
     ) -> DiffResult:
         """``Diff``: ``olds`` are the old outputs, ``news`` the checked inputs."""
-        request = provider_pb2.DiffRequest(
-            id=id,
-            urn=self.urn(type_token, name),
-            name=name,
-            type=type_token,
-            olds=self._bag(olds),
-            news=self._bag(news),
-            old_inputs=self._bag(old_inputs or {}),
+        request = requests.diff(
+            self.target(type_token, name),
+            id,
+            self._bag(olds),
+            self._bag(news),
+            self._bag(old_inputs or {}),
         )
         response = self._call("Diff", request)
         return DiffResult(
@@ -332,13 +329,7 @@ class EngineHost:
         The SDK's host ignores ``preview`` (it creates for real); the engine never calls
         ``Create`` in preview for it, since it does not answer ``supportsPreview``.
         """
-        request = provider_pb2.CreateRequest(
-            urn=self.urn(type_token, name),
-            name=name,
-            type=type_token,
-            properties=self._bag(inputs),
-            preview=preview,
-        )
+        request = requests.create(self.target(type_token, name), self._bag(inputs), preview=preview)
         response = self._call("Create", request)
         return response.id, _from_struct(response.properties)
 
@@ -351,13 +342,8 @@ class EngineHost:
         inputs: Mapping[str, Any],
     ) -> ReadResult:
         """``Read`` (refresh): ``properties`` are the old outputs, ``inputs`` the old inputs."""
-        request = provider_pb2.ReadRequest(
-            id=id,
-            urn=self.urn(type_token, name),
-            name=name,
-            type=type_token,
-            properties=self._bag(properties),
-            inputs=self._bag(inputs),
+        request = requests.read(
+            self.target(type_token, name), id, self._bag(properties), self._bag(inputs)
         )
         response = self._call("Read", request)
         kept_inputs = (
@@ -381,14 +367,12 @@ class EngineHost:
         old_inputs: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """``Update``: ``olds`` are old outputs, ``news`` the checked inputs; returns outputs."""
-        request = provider_pb2.UpdateRequest(
-            id=id,
-            urn=self.urn(type_token, name),
-            name=name,
-            type=type_token,
-            olds=self._bag(olds),
-            news=self._bag(news),
-            old_inputs=self._bag(old_inputs or {}),
+        request = requests.update(
+            self.target(type_token, name),
+            id,
+            self._bag(olds),
+            self._bag(news),
+            self._bag(old_inputs or {}),
         )
         response = self._call("Update", request)
         return _from_struct(response.properties)
@@ -403,13 +387,11 @@ class EngineHost:
         old_inputs: Mapping[str, Any] | None = None,
     ) -> None:
         """``Delete``: ``properties`` are the outputs stored in state."""
-        request = provider_pb2.DeleteRequest(
-            id=id,
-            urn=self.urn(type_token, name),
-            name=name,
-            type=type_token,
-            properties=self._bag(properties),
-            old_inputs=self._bag(old_inputs or {}),
+        request = requests.delete(
+            self.target(type_token, name),
+            id,
+            self._bag(properties),
+            self._bag(old_inputs or {}),
         )
         self._call("Delete", request)
 
@@ -513,8 +495,10 @@ class EngineHost:
     def _call(self, method: str, request: Any) -> Any:
         if self._stub is None:
             raise RuntimeError("EngineHost is not started")
-        if method != "Configure" and method not in self.unconfigured_calls and (
-            self.accept_secrets is None
+        if (
+            method != "Configure"
+            and method not in self.unconfigured_calls
+            and (self.accept_secrets is None)
         ):
             # The host caches each provider with the config it saw on its first call.
             raise RuntimeError(f"call configure() before {method}, as the engine does")
