@@ -16,8 +16,6 @@ from typing import Any
 
 from pulumi_speko.families import camel_name
 
-__all__ = ["TYPE_REF_PREFIX", "Shape", "ShapeBuilder", "camel_name", "camel_words"]
-
 TYPE_REF_PREFIX = "#/types/"
 _PATH_PART = re.compile(r"([^.\[]+)|(\[\d+\])")
 
