@@ -16,6 +16,10 @@ BUSINESS_VERIFICATION_TYPE = TYPE_TOKEN_PREFIX + "BusinessVerification"
 NUMBER_TYPES = frozenset({PHONE_NUMBER_TYPE, SIP_TRUNK_PHONE_NUMBER_TYPE})
 """The type tokens of the two number resources."""
 
+NATIVE_TYPE_PREFIX = "speko:index:"
+"""Start of the type token of every resource the native plugin serves (camelCase
+properties); ``pulumi_speko.families`` maps them onto the dynamic tokens above."""
+
 PROVIDER_KEY = "__provider"
 """The property under which Pulumi stores a dynamic resource's pickled provider."""
 

@@ -79,6 +79,6 @@ def test_each_resource_page_lists_every_input_and_output_of_the_schema() -> None
      ("sms10dlcProfileId", "sms10dlc_profile_id"), ("agent_id", "agent_id")],
 )
 def test_camel_case_schema_names_show_their_python_name(schema_name: str, python: str) -> None:
-    from pulumi_speko.schema.pages import python_name
+    from pulumi_speko.families import snake_name
 
-    assert python_name(schema_name) == python
+    assert snake_name(schema_name) == python

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pulumi_speko.native.naming import camel_name
+from pulumi_speko.families import camel_name
 from pulumi_speko.schema._camel import camelized
 from pulumi_speko.schema.generate import snake_case_schema
 

@@ -5,7 +5,9 @@ in the dashboard under code is a resource declared with ``adopt_existing=True``:
 create finds the number in the org and takes it over, changing nothing when the
 declared routing is the live one. :func:`discover` finds the numbers
 (:class:`Discovery`), :func:`render_python` writes the declarations, :func:`render_json`
-the same facts for tools.
+the same facts for tools. For stacks on the native ``speko`` plugin, which
+``pulumi import`` can serve, :func:`render_import_file` writes the bulk-import file
+``pulumi import --file`` reads (the native type per source, the resource name, the id).
 
 A number is *managed* when a speko number resource of the export has its id (entries
 pending deletion and read-only ``.get`` references included: those numbers are
@@ -35,7 +37,9 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from pulumi_speko.api.models import INBOUND_DIRECTIONS, PhoneNumber
+from pulumi_speko.audit.discover_command import FORMATS
 from pulumi_speko.audit.stack_export import NUMBER_TYPES, StackExport
+from pulumi_speko.families import native_token
 from pulumi_speko.organization import confirm_same_organization
 
 __all__ = [
@@ -47,6 +51,7 @@ __all__ = [
     "confirm_export_organization",
     "discover",
     "render",
+    "render_import_file",
     "render_json",
     "render_python",
 ]
@@ -54,7 +59,6 @@ __all__ = [
 DISCOVER_SCHEMA_VERSION: Final = 1
 """Bumped when a key of the JSON output changes meaning or goes away."""
 
-FORMATS: Final = ("python", "json")
 MAX_NAME_LENGTH: Final = 48
 _RESERVED_VARIABLES: Final = frozenset({"pulumi", "PhoneNumber", "SipTrunkPhoneNumber"})
 _CLASS_BY_SOURCE: Final = {"managed": "PhoneNumber", "sip_trunk": "SipTrunkPhoneNumber"}
@@ -257,6 +261,8 @@ def render(discovery: Discovery, output_format: str) -> str:
         return render_python(discovery)
     if output_format == "json":
         return render_json(discovery)
+    if output_format == "import-file":
+        return render_import_file(discovery)
     raise ValueError(f"unknown format {output_format!r}; choose one of {', '.join(FORMATS)}")
 
 
@@ -285,6 +291,20 @@ def _adoption_json(adoption: Adoption) -> dict[str, Any]:
         "claimed_by": adoption.claimed_by,
         "warnings": list(adoption.warnings),
     }
+
+
+def render_import_file(discovery: Discovery) -> str:
+    """The bulk-import file of ``pulumi import --file`` for the native ``speko`` plugin:
+    ``{"resources": [{"type", "name", "id"}, ...]}``, one entry per unmanaged number
+    (``speko:index:PhoneNumber`` for a managed one, ``speko:index:SipTrunkPhoneNumber``
+    for a SIP-trunk one). A claimed number is left out: importing it would give the
+    E.164 a second resource beside the one the stack already has."""
+    resources = [
+        {"type": native_token(a.resource_type), "name": a.resource_name, "id": a.number.id}
+        for a in discovery.adoptions
+        if a.claimed_by is None
+    ]
+    return json.dumps({"resources": resources}, indent=2) + "\n"
 
 
 def render_python(discovery: Discovery) -> str:

@@ -1,8 +1,11 @@
-"""``pulumi-speko discover [STACK_EXPORT.json] [--format python|json] [--base-url URL]``.
+"""``pulumi-speko discover [STACK_EXPORT.json] [--format python|json|import-file]
+[--base-url URL]``.
 
 Lists the organization's numbers that no resource of the stack export manages (every
 number when no export is given) and prints Python that adopts each: a ``PhoneNumber``
-or ``SipTrunkPhoneNumber`` with ``adopt_existing=True`` and its live routing. Exit
+or ``SipTrunkPhoneNumber`` with ``adopt_existing=True`` and its live routing; or, with
+``--format import-file``, the ``pulumi import --file`` bulk-import file that imports
+them as the native plugin's ``speko:index:*`` resources. Exit
 status 0 when the listing is printed (whether or not it is empty), 1 with a one-line
 error when the file cannot be read, no API key is found or the API fails, 3 when the
 key's organization is known not to be the one the export's resources were recorded
@@ -28,9 +31,11 @@ from pulumi_speko.audit.drift_command import (
 )
 from pulumi_speko.audit.stack_export import add_stack_export_argument
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["FORMATS", "add_arguments", "run"]
 
 _PROG: Final = "pulumi-speko discover"
+FORMATS: Final = ("python", "json", "import-file")
+"""What ``--format`` prints (here, not in ``discover``: building the parser stays light)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,9 +45,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("python", "json"),
+        choices=FORMATS,
         default="python",
-        help="python (default: declarations that adopt each number) or json",
+        help="python (default: declarations that adopt each number), json, or import-file "
+        "(the `pulumi import --file` JSON for the native speko plugin)",
     )
     add_api_arguments(parser)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter

@@ -12,6 +12,11 @@ ciphertext or a decrypted value. Every speko resource's ``__provider`` is such a
 
 :func:`load_stack_export` is the entry point; :meth:`StackExport.speko_resources` gives
 each speko resource with its type, name, URN, id, inputs, outputs and ``protect``.
+
+Resources of the native plugin (``speko:index:*``, camelCase properties) are read
+through :mod:`pulumi_speko.families`: they get the dynamic family's type token and
+snake_case properties (``native`` says which family a resource came from), so
+``audit``, ``drift`` and ``discover`` read both families alike.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from pulumi_speko.constants import (
     SIP_TRUNK_PHONE_NUMBER_TYPE,
 )
 from pulumi_speko.constants import TYPE_TOKEN_PREFIX as SPEKO_TYPE_PREFIX
+from pulumi_speko.families import dynamic_token, is_native, snake_properties
 
 __all__ = [
     "BUSINESS_VERIFICATION_TYPE",
@@ -94,6 +100,8 @@ class StateResource:
     external: bool = False
     created: str | None = None
     modified: str | None = None
+    native: bool = False
+    """Whether the state holds it under a native token (``speko:index:*``)."""
 
     @property
     def name(self) -> str:
@@ -304,13 +312,14 @@ def _parse_resource(entry: Any, where: str) -> StateResource:
     if not isinstance(urn, str) or not isinstance(type_token, str):
         raise StackExportError(f'{where} has no "urn" or "type" string')
     resource_id = entry.get("id")
+    native = is_native(type_token)
     return StateResource(
         urn=urn,
-        type=type_token,
+        type=dynamic_token(type_token),
         id=resource_id if isinstance(resource_id, str) and resource_id else None,
         custom=entry.get("custom") is True,
-        inputs=redact_secrets(_object(entry.get("inputs"), f"{where}.inputs")),
-        outputs=redact_secrets(_object(entry.get("outputs"), f"{where}.outputs")),
+        inputs=_properties(_object(entry.get("inputs"), f"{where}.inputs"), native),
+        outputs=_properties(_object(entry.get("outputs"), f"{where}.outputs"), native),
         protect=entry.get("protect") is True,
         parent=_optional_str(entry.get("parent")),
         provider=_optional_str(entry.get("provider")),
@@ -319,7 +328,14 @@ def _parse_resource(entry: Any, where: str) -> StateResource:
         external=entry.get("external") is True,
         created=_optional_str(entry.get("created")),
         modified=_optional_str(entry.get("modified")),
+        native=native,
     )
+
+
+def _properties(bag: dict[str, Any], native: bool) -> dict[str, Any]:
+    """A property bag with secrets redacted, in snake_case when it is a native one."""
+    redacted: dict[str, Any] = redact_secrets(bag)
+    return snake_properties(redacted) if native else redacted
 
 
 def _parse_operation(entry: Any, where: str) -> PendingOperation:

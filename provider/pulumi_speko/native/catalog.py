@@ -16,7 +16,8 @@ from typing import Any
 from pulumi.dynamic import ResourceProvider
 
 from pulumi_speko.credentials import CONFIG_KEYS
-from pulumi_speko.native.naming import Shape, ShapeBuilder, camel_name
+from pulumi_speko.families import camel_name
+from pulumi_speko.native.naming import Shape, ShapeBuilder
 from pulumi_speko.schema.generate import (
     PACKAGE,
     public_functions,

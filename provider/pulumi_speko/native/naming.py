@@ -14,14 +14,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from pulumi_speko.families import camel_name
+
 TYPE_REF_PREFIX = "#/types/"
 _PATH_PART = re.compile(r"([^.\[]+)|(\[\d+\])")
-
-
-def camel_name(snake: str) -> str:
-    """``sip_connection_installation_id`` -> ``sipConnectionInstallationId``."""
-    first, *rest = snake.split("_")
-    return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 class Shape:

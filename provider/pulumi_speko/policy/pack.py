@@ -13,6 +13,9 @@ What the analyzer hands a policy (pulumi-policy 1.21, engine 3.x):
   calling the analyzer; they are skipped here as well, in case an engine sends them.
 - Values are read through :func:`~pulumi_speko.policy.values.plain_item`, so no
   rule ever raises ``UnknownValueError``.
+- Both type families are checked: a native resource (``speko:index:*``, camelCase) is
+  seen through :mod:`pulumi_speko.families` with the dynamic token and snake_case
+  properties, so every rule (and every message) reads one family.
 """
 
 from __future__ import annotations
@@ -33,15 +36,22 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from pulumi_speko.families import dynamic_token, is_native, native_token, snake_properties
 from pulumi_speko.policy import rules
 from pulumi_speko.policy.rules import ResourceView, StackViolation
 from pulumi_speko.policy.values import plain_item
 
 __all__ = ["POLICIES", "RULES", "SPEKO_TYPES", "Rule", "resource_view", "rules_table"]
 
-SPEKO_TYPES: Final = frozenset(
-    {rules.PHONE_NUMBER_TYPE, rules.SIP_TRUNK_PHONE_NUMBER_TYPE, rules.BUSINESS_VERIFICATION_TYPE}
+_DYNAMIC_TYPES: Final = (
+    rules.PHONE_NUMBER_TYPE,
+    rules.SIP_TRUNK_PHONE_NUMBER_TYPE,
+    rules.BUSINESS_VERIFICATION_TYPE,
 )
+SPEKO_TYPES: Final = frozenset(
+    {*_DYNAMIC_TYPES, *(native_token(token) for token in _DYNAMIC_TYPES)}
+)
+"""The type tokens the rules check: both families of the three resources."""
 
 ResourceCheck = Callable[[ResourceView], list[str]]
 StackCheck = Callable[[list[ResourceView], Mapping[str, Any]], list[StackViolation]]
@@ -86,12 +96,14 @@ class Rule:
 
 
 def resource_view(resource: Any) -> ResourceView:
-    """The :class:`ResourceView` of a ``ResourceValidationArgs`` or ``PolicyResource``."""
+    """The :class:`ResourceView` of a ``ResourceValidationArgs`` or ``PolicyResource``;
+    a native resource's is in the dynamic family's token and snake_case names."""
+    props = _plain_props(resource.props)
     return ResourceView(
-        type=resource.resource_type,
+        type=dynamic_token(resource.resource_type),
         name=resource.name,
         urn=resource.urn,
-        props=_plain_props(resource.props),
+        props=snake_properties(props) if is_native(resource.resource_type) else props,
         protect=bool(resource.opts.protect),
     )
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from pulumi_speko.audit.stack_export import SecretValue
+from pulumi_speko.families import camel_name
 from pulumi_speko.review.model import CostSummary, ResourceChange, Review
 from pulumi_speko.review.preview import UNKNOWN
 
@@ -61,7 +62,7 @@ def _cost(cost: CostSummary) -> dict[str, Any]:
 
 def _change(change: ResourceChange) -> dict[str, Any]:
     fields = {
-        _camel(field.name): _plain(getattr(change, field.name))
+        camel_name(field.name): _plain(getattr(change, field.name))
         for field in dataclasses.fields(change)
     }
     fields["losesNumber"] = change.loses_number
@@ -78,7 +79,7 @@ def _plain(value: Any) -> Any:
         return f"{value:.2f}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
-            _camel(field.name): _plain(getattr(value, field.name))
+            camel_name(field.name): _plain(getattr(value, field.name))
             for field in dataclasses.fields(value)
         }
     if isinstance(value, dict):
@@ -87,7 +88,3 @@ def _plain(value: Any) -> Any:
         return [_plain(child) for child in value]
     return value
 
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)

@@ -15,14 +15,13 @@ Two forms are read:
 Values come out normalised: the engine's ``"[secret]"`` (and a stack export's secret
 envelope) become :data:`~pulumi_speko.audit.stack_export.SECRET`, its unknown marker
 becomes :data:`UNKNOWN`, and the native plugin's resources (``speko:index:*``,
-camelCase) get the dynamic family's type token and snake_case names, so everything
-after this module sees one family.
+camelCase) get the dynamic family's type token and snake_case names through
+:mod:`pulumi_speko.families`, so everything after this module sees one family.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +29,13 @@ from pathlib import Path
 from typing import Any, Final
 
 from pulumi_speko.audit.stack_export import SECRET, SPEKO_TYPE_PREFIX, redact_secrets
+from pulumi_speko.families import (
+    NATIVE_TYPE_PREFIX,
+    dynamic_token,
+    is_native,
+    snake_path,
+    snake_properties,
+)
 
 __all__ = [
     "NATIVE_TYPE_PREFIX",
@@ -48,10 +54,6 @@ UNKNOWN_TEXT: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """How the engine prints a value that is known only after apply."""
 SECRET_TEXT: Final = "[secret]"
 """How the engine prints a secret value."""
-NATIVE_TYPE_PREFIX: Final = "speko:index:"
-# A dispatch template's keys are the user's own data: never renamed.
-_VERBATIM_KEYS: Final = frozenset({"dispatchMetadataTemplate", "dispatch_metadata_template"})
-_CAPITAL: Final = re.compile(r"(?<=.)[A-Z]")
 _EXPECTED: Final = (
     'expected the output of `pulumi preview --json` (a JSON object with "steps") or of '
     "`pulumi up --json` (one engine event per line)"
@@ -232,19 +234,19 @@ def _step(
     if not isinstance(op, str) or not isinstance(urn, str):
         raise PreviewError(f'{where} has no "op" or "urn" string; {_EXPECTED}')
     type_token = _type_of(entry, old, new, urn)
-    native = type_token.startswith(NATIVE_TYPE_PREFIX)
+    native = is_native(type_token)
     detailed = entry.get("detailedDiff")
     detailed_keys = tuple(detailed) if isinstance(detailed, dict) else ()
     keys = tuple(dict.fromkeys(diff_keys + detailed_keys))
     return Step(
         op=op,
         urn=urn,
-        type=SPEKO_TYPE_PREFIX + type_token[len(NATIVE_TYPE_PREFIX) :] if native else type_token,
+        type=dynamic_token(type_token),
         native=native,
         old=_state(old, native),
         new=_state(new, native),
-        diff_keys=tuple(_snake_path(key) for key in keys) if native else keys,
-        replace_keys=tuple(_snake_path(key) for key in replace_keys) if native else replace_keys,
+        diff_keys=tuple(snake_path(key) for key in keys) if native else keys,
+        replace_keys=tuple(snake_path(key) for key in replace_keys) if native else replace_keys,
     )
 
 
@@ -276,8 +278,8 @@ def _state(value: Any, native: bool) -> ResourceState | None:
 def _properties(value: Any, native: bool) -> dict[str, Any]:
     if not isinstance(value, dict):
         return {}
-    bag = _snake_keys(value) if native else value
-    normalised = _markers(redact_secrets(bag))
+    bag = redact_secrets(value)
+    normalised = _markers(snake_properties(bag) if native else bag)
     assert isinstance(normalised, dict)
     return normalised
 
@@ -293,30 +295,6 @@ def _markers(value: Any) -> Any:
     if isinstance(value, list):
         return [_markers(child) for child in value]
     return value
-
-
-def _snake_keys(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_snake_keys(child) for child in value]
-    if not isinstance(value, dict):
-        return value
-    return {
-        _snake(key): child if key in _VERBATIM_KEYS else _snake_keys(child)
-        for key, child in value.items()
-    }
-
-
-def _snake(name: str) -> str:
-    # The exact inverse of the schema's camelCase (schema.generate): a capital starts a
-    # word, digits stay where they are (e164, sms10dlcProfileId -> sms10dlc_profile_id).
-    return _CAPITAL.sub(lambda match: "_" + match.group(0).lower(), name)
-
-
-def _snake_path(path: str) -> str:
-    head, dot, rest = path.partition(".")
-    if head in _VERBATIM_KEYS:
-        return _snake(head) + dot + rest
-    return _snake(head) + (dot + _snake_path(rest) if dot else "")
 
 
 def _strings(value: Any) -> tuple[str, ...]:

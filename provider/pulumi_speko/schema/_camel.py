@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pulumi_speko.native.naming import camel_name
+from pulumi_speko.families import camel_name
 
 PROPERTY_MAPS = ("properties", "inputProperties")
 NAME_LISTS = ("required", "requiredInputs")

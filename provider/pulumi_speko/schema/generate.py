@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from pulumi_speko import credentials
 from pulumi_speko._version import __version__
 from pulumi_speko.api import models
-from pulumi_speko.native.naming import camel_name
+from pulumi_speko.families import camel_name
 from pulumi_speko.resources import (
     business_verification,
     functions,

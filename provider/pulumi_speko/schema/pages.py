@@ -7,22 +7,17 @@ and ``pulumi-speko docs --check`` fails when a page drifts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from pulumi_speko.families import snake_name
+
 REFERENCE_DIR = "docs/reference"
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def page_path(token: str) -> str:
     """Where the page of ``speko:index:Name`` lives, relative to the repository root."""
     return f"{REFERENCE_DIR}/{token.rsplit(':', 1)[-1]}.md"
-
-
-def python_name(schema_name: str) -> str:
-    """The snake_case name a Python program uses for a schema property."""
-    return _CAMEL_BOUNDARY.sub("_", schema_name).lower()
 
 
 def _one_line(text: str | None) -> str:
@@ -45,7 +40,7 @@ def _type_name(spec: Mapping[str, Any]) -> str:
 
 
 def _name_cell(name: str) -> str:
-    snake = python_name(name)
+    snake = snake_name(name)  # the name a Python program uses
     return f"`{name}`" if snake == name else f"`{name}` (Python `{snake}`)"
 
 
