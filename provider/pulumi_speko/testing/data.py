@@ -11,7 +11,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_speko.native.naming import camel_name
+from pulumi_speko.families import camel_name
 
 _BUSINESS_PROFILE: dict[str, Any] = {
     "legal_name": "Acme Voice LLC",
