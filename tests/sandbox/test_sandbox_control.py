@@ -187,7 +187,7 @@ def test_every_control_route_is_documented_with_an_example() -> None:
         for method in sorted(route.methods)
     ]
     examples = _curl_examples(docs)
-    assert len(routes) == 19
+    assert len(routes) == 22
     for method, path in routes:
         assert f"`{method} {path}`" in docs, (method, path)
         shape = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path.removeprefix("/_sandbox")))
