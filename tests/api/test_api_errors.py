@@ -13,6 +13,7 @@ from pulumi_speko.api import (
     ApiError,
     ApiTimeoutError,
     AuthenticationError,
+    BadRequestError,
     Client,
     ConflictError,
     EndpointNotFoundError,
@@ -26,7 +27,6 @@ from pulumi_speko.api import (
     ServerError,
     SpekoError,
     UnexpectedResponseError,
-    ValidationError,
 )
 
 from .fakes import FakeApi
@@ -48,7 +48,7 @@ def _error_of(call: Callable[[], Any]) -> SpekoError:
 @pytest.mark.parametrize(
     ("status", "code", "error_class"),
     [
-        (400, "VALIDATION_ERROR", ValidationError),
+        (400, "VALIDATION_ERROR", BadRequestError),
         (401, "UNAUTHORIZED", AuthenticationError),
         (402, "INSUFFICIENT_CREDITS", PaymentRequiredError),
         (403, "VERIFICATION_REQUIRED", PermissionDeniedError),
@@ -167,7 +167,7 @@ def test_validation_error_carries_and_summarizes_details(
     }
     fake_api.reply(httpx.Response(400, json=body))
     error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
-    assert isinstance(error, ValidationError)
+    assert isinstance(error, BadRequestError)
     assert error.details == (
         ErrorDetail("e164", "must match ^\\+[1-9]\\d{7,14}$"),
         ErrorDetail("dispatchMetadataTemplate.team", "must be a string"),
@@ -338,7 +338,7 @@ def _sample_errors() -> list[SpekoError]:
     common: dict[str, Any] = {"method": "POST", "path": "/v1/phone-numbers"}
     return [
         ConflictError(status=409, code="CONFLICT", message="held", request_id="req_1", **common),
-        ValidationError(
+        BadRequestError(
             status=400,
             code="VALIDATION_ERROR",
             message="Invalid request body",
@@ -378,3 +378,57 @@ def test_timeout_message_after_retries() -> None:
         "POST /v1/phone-numbers -> timed out after the request was sent "
         "(ReadTimeout: timed out); the request may have taken effect (after 2 attempts)"
     )
+
+
+def test_repr_lists_the_identifying_fields_in_declaration_order() -> None:
+    """Fields declared with ``_quiet()`` (retry_after, attempts, details, base_url) stay out."""
+    reprs = [repr(error) for error in _sample_errors()]
+    assert reprs[1] == (
+        "BadRequestError(status=400, code='VALIDATION_ERROR', message='Invalid request body', "
+        "method='POST', path='/v1/phone-numbers', request_id=None)"
+    )
+    assert reprs[3] == (
+        "ApiTimeoutError(method='POST', path='/v1/phone-numbers', request_sent=True, "
+        "reason='ReadTimeout: timed out')"
+    )
+    assert reprs[5] == (
+        "UnexpectedResponseError(status=201, method='POST', path='/v1/phone-numbers', "
+        "reason=\"body is not JSON: ''\", request_id=None)"
+    )
+
+
+def test_error_fields_are_keyword_only_and_required_ones_are_enforced() -> None:
+    with pytest.raises(TypeError):
+        ConflictError(409, "CONFLICT", "held", "POST", "/v1/phone-numbers")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="base_url"):
+        EndpointNotFoundError(  # type: ignore[call-arg]
+            status=404, code="NOT_FOUND", message="Not Found", method="GET", path="/v1/x"
+        )
+
+
+def test_errors_compare_by_identity_and_hash_like_exceptions() -> None:
+    first, second = _sample_errors()[0], _sample_errors()[0]
+    assert vars(first) == vars(second)
+    assert first != second
+    assert len({first, second}) == 2
+    assert first.args == ()
+
+
+def test_validation_error_is_a_deprecated_alias_of_bad_request_error() -> None:
+    import pulumi_speko.api as api
+
+    with pytest.warns(DeprecationWarning, match="use BadRequestError"):
+        alias = api.ValidationError
+    assert alias is BadRequestError
+    assert "ValidationError" not in api.__all__
+
+
+def test_phone_number_is_a_deprecated_alias_of_phone_number_record() -> None:
+    import pulumi_speko.api as api
+    from pulumi_speko.api.models import PhoneNumberRecord, contract_name
+
+    with pytest.warns(DeprecationWarning, match="use PhoneNumberRecord"):
+        alias = api.PhoneNumber
+    assert alias is PhoneNumberRecord is api.PhoneNumberRecord
+    assert contract_name(PhoneNumberRecord) == "PhoneNumber"
+    assert PhoneNumberRecord.model_json_schema()["title"] == "PhoneNumber"

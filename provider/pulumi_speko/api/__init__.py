@@ -14,7 +14,8 @@ module, so programs that only need the models do not pay for httpx.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import warnings
+from typing import TYPE_CHECKING, Any
 
 from pulumi_speko._lazy import lazy_getattr
 
@@ -38,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "AuthorizedRepresentative": "pulumi_speko.api.models",
     "AvailablePhoneNumber": "pulumi_speko.api.models",
     "AvailablePhoneNumberQuery": "pulumi_speko.api.models",
+    "BadRequestError": "pulumi_speko.api.errors",
     "BusinessProfile": "pulumi_speko.api.models",
     "Client": "pulumi_speko.api._client",
     "ConflictError": "pulumi_speko.api.errors",
@@ -47,9 +49,9 @@ _EXPORTS: dict[str, str] = {
     "OrganizationMismatchError": "pulumi_speko.api.errors",
     "PaymentRequiredError": "pulumi_speko.api.errors",
     "PermissionDeniedError": "pulumi_speko.api.errors",
-    "PhoneNumber": "pulumi_speko.api.models",
     "PhoneNumberCreate": "pulumi_speko.api.models",
     "PhoneNumberImport": "pulumi_speko.api.models",
+    "PhoneNumberRecord": "pulumi_speko.api.models",
     "PhoneNumberUpdate": "pulumi_speko.api.models",
     "RateLimitError": "pulumi_speko.api.errors",
     "Region": "pulumi_speko.api.models",
@@ -57,7 +59,6 @@ _EXPORTS: dict[str, str] = {
     "SetupStatus": "pulumi_speko.api.models",
     "SpekoError": "pulumi_speko.api.errors",
     "UnexpectedResponseError": "pulumi_speko.api.errors",
-    "ValidationError": "pulumi_speko.api.errors",
     "VerificationDraft": "pulumi_speko.api.models",
     "VerificationOverview": "pulumi_speko.api.models",
     "VerificationPrefill": "pulumi_speko.api.models",
@@ -84,6 +85,7 @@ __all__ = [
     "AuthorizedRepresentative",
     "AvailablePhoneNumber",
     "AvailablePhoneNumberQuery",
+    "BadRequestError",
     "BusinessProfile",
     "Client",
     "ConflictError",
@@ -93,9 +95,9 @@ __all__ = [
     "OrganizationMismatchError",
     "PaymentRequiredError",
     "PermissionDeniedError",
-    "PhoneNumber",
     "PhoneNumberCreate",
     "PhoneNumberImport",
+    "PhoneNumberRecord",
     "PhoneNumberUpdate",
     "RateLimitError",
     "Region",
@@ -103,7 +105,6 @@ __all__ = [
     "SetupStatus",
     "SpekoError",
     "UnexpectedResponseError",
-    "ValidationError",
     "VerificationDraft",
     "VerificationOverview",
     "VerificationPrefill",
@@ -158,6 +159,9 @@ if TYPE_CHECKING:
         AuthenticationError as AuthenticationError,
     )
     from pulumi_speko.api.errors import (
+        BadRequestError as BadRequestError,
+    )
+    from pulumi_speko.api.errors import (
         ConflictError as ConflictError,
     )
     from pulumi_speko.api.errors import (
@@ -190,9 +194,6 @@ if TYPE_CHECKING:
     from pulumi_speko.api.errors import (
         UnexpectedResponseError as UnexpectedResponseError,
     )
-    from pulumi_speko.api.errors import (
-        ValidationError as ValidationError,
-    )
     from pulumi_speko.api.models import (
         Address as Address,
     )
@@ -209,13 +210,13 @@ if TYPE_CHECKING:
         BusinessProfile as BusinessProfile,
     )
     from pulumi_speko.api.models import (
-        PhoneNumber as PhoneNumber,
-    )
-    from pulumi_speko.api.models import (
         PhoneNumberCreate as PhoneNumberCreate,
     )
     from pulumi_speko.api.models import (
         PhoneNumberImport as PhoneNumberImport,
+    )
+    from pulumi_speko.api.models import (
+        PhoneNumberRecord as PhoneNumberRecord,
     )
     from pulumi_speko.api.models import (
         PhoneNumberUpdate as PhoneNumberUpdate,
@@ -242,5 +243,31 @@ if TYPE_CHECKING:
         VerificationSubmit as VerificationSubmit,
     )
 
+    # deprecated aliases, resolved at run time by __getattr__ with a warning
+    PhoneNumber = PhoneNumberRecord
+    ValidationError = BadRequestError
 
-__getattr__ = lazy_getattr(__name__, _EXPORTS, globals())
+
+_DEPRECATED_ALIASES: dict[str, str] = {
+    # old name -> the name it now has; each kept for one release after its rename
+    "PhoneNumber": "PhoneNumberRecord",
+    "ValidationError": "BadRequestError",
+}
+
+_export = lazy_getattr(__name__, _EXPORTS, globals())
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, loaded on first access; a deprecated alias warns and gives its
+    new name's value (``ValidationError`` is :class:`BadRequestError`, ``PhoneNumber``
+    is :class:`PhoneNumberRecord`)."""
+    new_name = _DEPRECATED_ALIASES.get(name)
+    if new_name is None:
+        return _export(name)
+    warnings.warn(
+        f"pulumi_speko.api.{name} is deprecated and will be removed in the next release; "
+        f"use {new_name}",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return _export(new_name)

@@ -107,6 +107,11 @@ class SharedModel(RequestModel):
         return {key: value for key, value in data.items() if key in known}
 
 
+def contract_name(model: type[BaseModel]) -> str:
+    """The name the API contract gives a wire model (``PhoneNumberRecord`` is ``PhoneNumber``)."""
+    return model.model_config.get("title") or model.__name__
+
+
 def parse_response(model: type[ModelT], data: Any) -> ModelT:
     """Validate a decoded response body as ``model``, tolerating unknown fields."""
     return model.model_validate(data, context=RESPONSE_CONTEXT)
@@ -148,8 +153,11 @@ class SetupStatus(ResponseModel):
     issues: list[str] = Field(default_factory=list)
 
 
-class PhoneNumber(ResponseModel):
+class PhoneNumberRecord(ResponseModel):
     """A number held by the organization, managed or imported from a SIP trunk."""
+
+    # The contract's PhoneNumber; "Record" keeps it apart from the resource PhoneNumber.
+    model_config = ConfigDict(title="PhoneNumber")
 
     id: str
     organization_id: str

@@ -43,7 +43,7 @@ from pulumi_speko.credentials import (
 from pulumi_speko.organization import pinned_organization_error
 
 if TYPE_CHECKING:
-    from pulumi_speko.api import Client, PhoneNumber, SpekoError
+    from pulumi_speko.api import Client, PhoneNumberRecord, SpekoError
 
 __all__ = [
     "EXIT_DRIFT",
@@ -243,7 +243,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _key_organization(
-    client: Client, credentials: Credentials, numbers: Sequence[PhoneNumber]
+    client: Client, credentials: Credentials, numbers: Sequence[PhoneNumberRecord]
 ) -> Callable[[], str | None]:
     """The key's organization, learned on first ask (the pin when it cannot be)."""
     learned: list[str | None] = []

@@ -14,8 +14,7 @@ import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CreateResult, DiffResult
 
-from pulumi_speko.api.models import PhoneNumber as WirePhoneNumber
-from pulumi_speko.api.models import PhoneNumberImport
+from pulumi_speko.api.models import PhoneNumberImport, PhoneNumberRecord
 from pulumi_speko.constants import SIP_TRUNK_PHONE_NUMBER_TYPE
 from pulumi_speko.resources._declare import arg, get_options, resource_props
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors, warn
@@ -80,7 +79,9 @@ class SipTrunkPhoneNumberArgs:
 
 
 INPUT_NAMES: tuple[str, ...] = tuple(SipTrunkPhoneNumberArgs.__dataclass_fields__)
-OUTPUT_NAMES: tuple[str, ...] = tuple(name for name in WirePhoneNumber.model_fields if name != "id")
+OUTPUT_NAMES: tuple[str, ...] = tuple(
+    name for name in PhoneNumberRecord.model_fields if name != "id"
+)
 
 
 def _sip_identifier_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
@@ -135,7 +136,7 @@ class SipTrunkPhoneNumberProvider(NumberProvider):
             warn(_RENAME_WARNING.format(e164=olds.get("e164"), id=id_))
         return result
 
-    def ensure_adoptable(self, number: WirePhoneNumber, props: Mapping[str, Any]) -> None:
+    def ensure_adoptable(self, number: PhoneNumberRecord, props: Mapping[str, Any]) -> None:
         """The trunk of an adopted number cannot change in place."""
         live = number.model_dump(by_alias=False)
         mismatched = [

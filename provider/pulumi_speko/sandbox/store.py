@@ -31,10 +31,10 @@ from pulumi_speko.sandbox.model import (
     InvalidInput,
     JsonObject,
     NotFound,
-    PhoneNumber,
     Routing,
     RoutingPatch,
     SipAttachment,
+    StoredNumber,
     Verification,
     VerificationOverview,
     VerificationRequired,
@@ -117,9 +117,9 @@ NUMBER_COLUMNS = """
 """
 
 
-def _number_from_row(row: sqlite3.Row) -> PhoneNumber:
+def _number_from_row(row: sqlite3.Row) -> StoredNumber:
     template = _load_json(row[9])
-    return PhoneNumber(
+    return StoredNumber(
         id=row[0],
         organization_id=row[1],
         e164=row[2],
@@ -337,7 +337,7 @@ class Store:
 
     # --- phone numbers --------------------------------------------------------------
 
-    def list_numbers(self, org_id: str) -> list[PhoneNumber]:
+    def list_numbers(self, org_id: str) -> list[StoredNumber]:
         """All live numbers of the org, oldest first."""
         with self._transaction() as cur:
             rows = cur.execute(
@@ -346,12 +346,14 @@ class Store:
             ).fetchall()
         return [_number_from_row(row) for row in rows]
 
-    def get_number(self, org_id: str, number_id: str) -> PhoneNumber:
+    def get_number(self, org_id: str, number_id: str) -> StoredNumber:
         """One number of the org; another org's id is NotFound, like an unknown one."""
         with self._transaction() as cur:
             return self._fetch_number(cur, org_id, number_id)
 
-    def _fetch_number(self, cur: sqlite3.Cursor, org_id: str | None, number_id: str) -> PhoneNumber:
+    def _fetch_number(
+        self, cur: sqlite3.Cursor, org_id: str | None, number_id: str
+    ) -> StoredNumber:
         row = cur.execute(
             f"SELECT {NUMBER_COLUMNS} FROM phone_numbers n WHERE n.id = ?", (number_id,)
         ).fetchone()
@@ -359,7 +361,7 @@ class Store:
             raise NotFound("Phone number not found")
         return _number_from_row(row)
 
-    def purchase_number(self, org_id: str, e164: str, routing: Routing) -> PhoneNumber:
+    def purchase_number(self, org_id: str, e164: str, routing: Routing) -> StoredNumber:
         """Buy a managed number from the pool, debiting upfront plus the first month."""
         if not e164.startswith("+1"):
             raise InvalidInput("e164", "managed numbers are US numbers (+1); import others")
@@ -391,7 +393,7 @@ class Store:
 
     def import_number(
         self, org_id: str, e164: str, routing: Routing, sip: SipAttachment
-    ) -> PhoneNumber:
+    ) -> StoredNumber:
         """Bring a SIP-trunk number in: not gated on verification and not charged.
 
         When both an installation and a trunk id are given the installation wins and the
@@ -414,7 +416,7 @@ class Store:
             number_id = self._insert_number(cur, org_id, e164, "sip_trunk", routing, sip, now)
             return self._fetch_number(cur, org_id, number_id)
 
-    def update_number(self, org_id: str, number_id: str, patch: RoutingPatch) -> PhoneNumber:
+    def update_number(self, org_id: str, number_id: str, patch: RoutingPatch) -> StoredNumber:
         """Change the routing of a number; the result must still satisfy the inbound rule."""
         with self._transaction() as cur:
             current = self._fetch_number(cur, org_id, number_id)
@@ -481,7 +483,7 @@ class Store:
             for row in rows
         ]
 
-    def suspend_number(self, number_id: str, suspended: bool = True) -> PhoneNumber:
+    def suspend_number(self, number_id: str, suspended: bool = True) -> StoredNumber:
         """Set (or clear) ``suspendedAt`` of any org's number, as the platform would."""
         with self._transaction() as cur:
             number = self._fetch_number(cur, None, number_id)
