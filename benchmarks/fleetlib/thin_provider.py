@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 from pulumi_speko.api import Client, PhoneNumberImport, PhoneNumberRecord, PhoneNumberUpdate
-from pulumi_speko.resources._session import ConfiguredProvider
+from pulumi_speko.resources import ConfiguredProvider
 
 HOST_PYTHONPATH: Final = str(Path(__file__).resolve().parents[1])
 """The folder the host must import ``fleetlib`` from."""

@@ -46,7 +46,7 @@ from pulumi_speko.audit.stack_export import (
     StateResource,
 )
 from pulumi_speko.organization import confirm_gone, confirm_same_organization
-from pulumi_speko.resources._props import number_outputs, same_value
+from pulumi_speko.resources import number_outputs, same_value
 
 __all__ = [
     "CHANGED",

@@ -28,12 +28,14 @@ from pulumi_speko._version import __version__
 from pulumi_speko.api import models
 from pulumi_speko.native.naming import camel_name
 from pulumi_speko.resources import (
+    DEFAULT,
+    DESCRIPTION,
+    REPLACES,
     business_verification,
     functions,
     phone_number,
     sip_trunk_phone_number,
 )
-from pulumi_speko.resources._declare import DEFAULT, DESCRIPTION, REPLACES
 from pulumi_speko.schema import _docs
 from pulumi_speko.schema._annotations import (
     dataclass_field_types,
