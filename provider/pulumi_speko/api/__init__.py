@@ -14,10 +14,9 @@ module, so programs that only need the models do not pay for httpx.
 
 from __future__ import annotations
 
-import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pulumi_speko._lazy import lazy_getattr
+from pulumi_speko._lazy import deprecated_getattr, lazy_getattr
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
@@ -254,20 +253,6 @@ _DEPRECATED_ALIASES: dict[str, str] = {
     "ValidationError": "BadRequestError",
 }
 
-_export = lazy_getattr(__name__, _EXPORTS, globals())
-
-
-def __getattr__(name: str) -> Any:
-    """A public name, loaded on first access; a deprecated alias warns and gives its
-    new name's value (``ValidationError`` is :class:`BadRequestError`, ``PhoneNumber``
-    is :class:`PhoneNumberRecord`)."""
-    new_name = _DEPRECATED_ALIASES.get(name)
-    if new_name is None:
-        return _export(name)
-    warnings.warn(
-        f"pulumi_speko.api.{name} is deprecated and will be removed in the next release; "
-        f"use {new_name}",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return _export(new_name)
+__getattr__ = deprecated_getattr(
+    __name__, _DEPRECATED_ALIASES, lazy_getattr(__name__, _EXPORTS, globals())
+)

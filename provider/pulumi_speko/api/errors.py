@@ -28,9 +28,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import dataclass_transform
+
+from pulumi_speko._lazy import deprecated_getattr, from_namespace
 
 MAX_DETAILS_SHOWN = 3
 """Validation details named in the one-line message; the rest are counted."""
@@ -290,3 +292,10 @@ class OrganizationMismatchError(SpekoError):
             f"client is pinned to organization {self.expected}"
         )
 
+
+if TYPE_CHECKING:
+    ValidationError = BadRequestError  # deprecated: warns at run time, see below
+else:
+    __getattr__ = deprecated_getattr(
+        __name__, {"ValidationError": "BadRequestError"}, from_namespace(__name__, globals())
+    )

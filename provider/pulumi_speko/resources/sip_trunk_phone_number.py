@@ -30,7 +30,9 @@ from pulumi_speko.resources._props import model_failures
 from pulumi_speko.resources.phone_number import ROUTING_DOCS
 
 TYPE_TOKEN = SIP_TRUNK_PHONE_NUMBER_TYPE
-SIP_FIELDS = ("sip_connection_installation_id", "sip_trunk_id", "sip_provider_name")
+SIP_TRUNK_IDENTIFIERS = ("sip_connection_installation_id", "sip_trunk_id")
+"""The two ways to name the trunk that carries the number (exactly one is given)."""
+SIP_FIELDS = (*SIP_TRUNK_IDENTIFIERS, "sip_provider_name")
 _RENAME_WARNING = (
     "SipTrunkPhoneNumber {e164} ({id}): changing sip_provider_name replaces the number (the "
     "platform cannot change it in place): it is released, then imported again, and inbound "
@@ -85,7 +87,7 @@ OUTPUT_NAMES: tuple[str, ...] = tuple(
 
 
 def _sip_identifier_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
-    given = [name for name in SIP_FIELDS[:2] if props.get(name) is not None]
+    given = [name for name in SIP_TRUNK_IDENTIFIERS if props.get(name) is not None]
     if not given:
         return [
             CheckFailure(
