@@ -10,7 +10,7 @@ from pulumi_speko.api.errors import (
     EndpointNotFoundError,
     SpekoError,
 )
-from pulumi_speko.audit.drift_command import api_error_line
+from pulumi_speko.audit.api_options import api_error_line
 from pulumi_speko.resources._errors import describe
 from pulumi_speko.setting_hints import (
     API_KEY_REFUSED_HINT,

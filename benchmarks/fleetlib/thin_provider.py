@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
-from pulumi_speko.api import Client, PhoneNumber, PhoneNumberImport, PhoneNumberUpdate
-from pulumi_speko.resources._session import ConfiguredProvider
+from pulumi_speko.api import Client, PhoneNumberImport, PhoneNumberRecord, PhoneNumberUpdate
+from pulumi_speko.resources import ConfiguredProvider
 
 HOST_PYTHONPATH: Final = str(Path(__file__).resolve().parents[1])
 """The folder the host must import ``fleetlib`` from."""
@@ -68,5 +68,5 @@ class ThinSipTrunkProvider(ConfiguredProvider):
         return self.session().client
 
 
-def _outputs(number: PhoneNumber) -> dict[str, Any]:
+def _outputs(number: PhoneNumberRecord) -> dict[str, Any]:
     return number.model_dump(mode="json", exclude_none=True)

@@ -6,6 +6,7 @@ Importing a package stays cheap; a public name loads its module on first access.
 from __future__ import annotations
 
 import importlib
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,3 +26,39 @@ def lazy_getattr(
         return value
 
     return __getattr__
+
+
+def deprecated_getattr(
+    module: str,
+    renamed: Mapping[str, str],
+    resolve: Callable[[str], Any],
+) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for names that were renamed: ``renamed`` maps each old
+    name to its new one. An old name warns (``DeprecationWarning``, on every access: it
+    is never cached) and gives what ``resolve`` returns for the new name; any other name
+    goes to ``resolve`` as it is."""
+
+    def __getattr__(name: str) -> Any:
+        new_name = renamed.get(name)
+        if new_name is None:
+            return resolve(name)
+        warnings.warn(
+            f"{module}.{name} is deprecated and will be removed in the next release; "
+            f"use {new_name}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return resolve(new_name)
+
+    return __getattr__
+
+
+def from_namespace(module: str, namespace: Mapping[str, Any]) -> Callable[[str], Any]:
+    """The ``resolve`` of a module without lazy names: its own globals, nothing more."""
+
+    def resolve(name: str) -> Any:
+        if name in namespace:
+            return namespace[name]
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return resolve

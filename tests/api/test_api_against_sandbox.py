@@ -12,6 +12,7 @@ from pulumi_speko.api import (
     RETRY_JITTER_FRACTION,
     ApiConnectionError,
     AuthenticationError,
+    BadRequestError,
     Client,
     ConflictError,
     NotFoundError,
@@ -21,7 +22,6 @@ from pulumi_speko.api import (
     PhoneNumberUpdate,
     RateLimitError,
     ServerError,
-    ValidationError,
     VerificationDraft,
     VerificationSubmit,
 )
@@ -77,7 +77,7 @@ def test_an_import_and_a_server_side_validation_error(live: Client) -> None:
     )
     assert imported.source == "sip_trunk"
     # Inbound without an agent or a template is a rule only the server can check.
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(BadRequestError) as caught:
         live.update_phone_number(imported.id, PhoneNumberUpdate(direction="inbound"))
     assert caught.value.status == 400 and caught.value.code == "VALIDATION_ERROR"
     assert str(caught.value).startswith(f"PATCH /v1/phone-numbers/{imported.id} -> 400 ")

@@ -15,9 +15,9 @@ from pulumi_speko import __version__
 from pulumi_speko.api import (
     AvailablePhoneNumber,
     Client,
-    PhoneNumber,
     PhoneNumberCreate,
     PhoneNumberImport,
+    PhoneNumberRecord,
     PhoneNumberUpdate,
     Region,
     VerificationDraft,
@@ -66,7 +66,7 @@ def test_list_phone_numbers(
     numbers = client.list_phone_numbers()
     assert (fake_api.last.method, fake_api.last.url.raw_path) == ("GET", b"/v1/phone-numbers")
     assert [number.id for number in numbers] == ["pn_123", "b"]
-    assert all(isinstance(number, PhoneNumber) for number in numbers)
+    assert all(isinstance(number, PhoneNumberRecord) for number in numbers)
 
 
 def test_phone_number_response_is_parsed_from_camel_case(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import pickle
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,7 @@ from pulumi_speko.api import (
     ApiError,
     ApiTimeoutError,
     AuthenticationError,
+    BadRequestError,
     Client,
     ConflictError,
     EndpointNotFoundError,
@@ -26,7 +28,6 @@ from pulumi_speko.api import (
     ServerError,
     SpekoError,
     UnexpectedResponseError,
-    ValidationError,
 )
 
 from .fakes import FakeApi
@@ -48,7 +49,7 @@ def _error_of(call: Callable[[], Any]) -> SpekoError:
 @pytest.mark.parametrize(
     ("status", "code", "error_class"),
     [
-        (400, "VALIDATION_ERROR", ValidationError),
+        (400, "VALIDATION_ERROR", BadRequestError),
         (401, "UNAUTHORIZED", AuthenticationError),
         (402, "INSUFFICIENT_CREDITS", PaymentRequiredError),
         (403, "VERIFICATION_REQUIRED", PermissionDeniedError),
@@ -167,7 +168,7 @@ def test_validation_error_carries_and_summarizes_details(
     }
     fake_api.reply(httpx.Response(400, json=body))
     error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
-    assert isinstance(error, ValidationError)
+    assert isinstance(error, BadRequestError)
     assert error.details == (
         ErrorDetail("e164", "must match ^\\+[1-9]\\d{7,14}$"),
         ErrorDetail("dispatchMetadataTemplate.team", "must be a string"),
@@ -338,7 +339,7 @@ def _sample_errors() -> list[SpekoError]:
     common: dict[str, Any] = {"method": "POST", "path": "/v1/phone-numbers"}
     return [
         ConflictError(status=409, code="CONFLICT", message="held", request_id="req_1", **common),
-        ValidationError(
+        BadRequestError(
             status=400,
             code="VALIDATION_ERROR",
             message="Invalid request body",
@@ -378,3 +379,73 @@ def test_timeout_message_after_retries() -> None:
         "POST /v1/phone-numbers -> timed out after the request was sent "
         "(ReadTimeout: timed out); the request may have taken effect (after 2 attempts)"
     )
+
+
+def test_repr_lists_the_identifying_fields_in_declaration_order() -> None:
+    """Fields declared with ``_quiet()`` (retry_after, attempts, details, base_url) stay out."""
+    reprs = [repr(error) for error in _sample_errors()]
+    assert reprs[1] == (
+        "BadRequestError(status=400, code='VALIDATION_ERROR', message='Invalid request body', "
+        "method='POST', path='/v1/phone-numbers', request_id=None)"
+    )
+    assert reprs[3] == (
+        "ApiTimeoutError(method='POST', path='/v1/phone-numbers', request_sent=True, "
+        "reason='ReadTimeout: timed out')"
+    )
+    assert reprs[5] == (
+        "UnexpectedResponseError(status=201, method='POST', path='/v1/phone-numbers', "
+        "reason=\"body is not JSON: ''\", request_id=None)"
+    )
+
+
+def test_error_fields_are_keyword_only_and_required_ones_are_enforced() -> None:
+    with pytest.raises(TypeError):
+        ConflictError(409, "CONFLICT", "held", "POST", "/v1/phone-numbers")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="base_url"):
+        EndpointNotFoundError(  # type: ignore[call-arg]
+            status=404, code="NOT_FOUND", message="Not Found", method="GET", path="/v1/x"
+        )
+
+
+def test_errors_compare_by_identity_and_hash_like_exceptions() -> None:
+    first, second = _sample_errors()[0], _sample_errors()[0]
+    assert vars(first) == vars(second)
+    assert first != second
+    assert len({first, second}) == 2
+    assert first.args == ()
+
+
+@pytest.mark.parametrize(
+    ("module_name", "old_name", "new_name"),
+    [
+        ("pulumi_speko.api", "ValidationError", "BadRequestError"),
+        ("pulumi_speko.api.errors", "ValidationError", "BadRequestError"),
+        ("pulumi_speko.api", "PhoneNumber", "PhoneNumberRecord"),
+        ("pulumi_speko.api.models", "PhoneNumber", "PhoneNumberRecord"),
+    ],
+)
+def test_a_renamed_name_is_a_deprecated_alias_that_warns_on_every_access(
+    module_name: str, old_name: str, new_name: str
+) -> None:
+    module = importlib.import_module(module_name)
+    for _ in range(2):  # never cached: the second access warns too
+        with pytest.warns(DeprecationWarning, match=f"{module_name}.{old_name} is deprecated"):
+            alias = getattr(module, old_name)
+        assert alias is getattr(module, new_name)
+    assert old_name not in getattr(module, "__all__", ())
+
+
+def test_other_missing_names_are_still_missing() -> None:
+    import pulumi_speko.api.errors as errors
+    import pulumi_speko.api.models as models
+
+    for module in (errors, models):
+        with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
+            module.Nope  # noqa: B018
+
+
+def test_the_wire_phone_number_keeps_the_contract_name() -> None:
+    from pulumi_speko.api.models import PhoneNumberRecord, contract_name
+
+    assert contract_name(PhoneNumberRecord) == "PhoneNumber"
+    assert PhoneNumberRecord.model_json_schema()["title"] == "PhoneNumber"

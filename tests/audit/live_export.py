@@ -21,9 +21,9 @@ from pulumi.dynamic import ConfigureRequest, ResourceProvider
 from pulumi.dynamic.config import Config
 from pulumi_speko.api import (
     Client,
-    PhoneNumber,
     PhoneNumberCreate,
     PhoneNumberImport,
+    PhoneNumberRecord,
     VerificationSubmission,
     VerificationSubmit,
 )
@@ -72,9 +72,9 @@ class Fleet:
     """What :func:`buy_fleet` put in the demo org."""
 
     verification: VerificationSubmission
-    support: PhoneNumber  # managed, both directions, agent and template
-    sales: PhoneNumber  # managed, outbound
-    eu: PhoneNumber  # SIP trunk, inbound, template only
+    support: PhoneNumberRecord  # managed, both directions, agent and template
+    sales: PhoneNumberRecord  # managed, outbound
+    eu: PhoneNumberRecord  # SIP trunk, inbound, template only
 
 
 def buy_fleet(client: Client) -> Fleet:
@@ -125,13 +125,13 @@ class Declared:
     program_inputs: Mapping[str, Any] | None = None  # inputs only the program knows
 
 
-def managed(name: str, number: PhoneNumber, protect: bool = True) -> Declared:
+def managed(name: str, number: PhoneNumberRecord, protect: bool = True) -> Declared:
     """A PhoneNumber bought with an exact E.164 (costs as the provider records them)."""
     carried = {"adopt_existing": False, "upfront_cost_usd": 1.0, "monthly_cost_usd": 2.0}
     return Declared(name, "PhoneNumber", number.id, protect, carried)
 
 
-def sip(name: str, number: PhoneNumber) -> Declared:
+def sip(name: str, number: PhoneNumberRecord) -> Declared:
     """A SipTrunkPhoneNumber."""
     return Declared(name, "SipTrunkPhoneNumber", number.id, False, {"adopt_existing": False})
 

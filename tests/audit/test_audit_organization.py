@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from live_export import Fleet, buy_fleet, fleet_resources, stack_export, write_export
 from pulumi_speko.api import Client, PhoneNumberImport
-from pulumi_speko.audit.drift_command import EXIT_WRONG_ORGANIZATION
+from pulumi_speko.audit.api_options import EXIT_WRONG_ORGANIZATION
 from pulumi_speko.cli import main
 from pulumi_speko.testing.sandbox import (
     DEMO_API_KEY,

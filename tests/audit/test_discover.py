@@ -32,7 +32,7 @@ from live_export import (
 )
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 from pulumi.dynamic.config import Config
-from pulumi_speko.api import Client, PhoneNumber, PhoneNumberImport
+from pulumi_speko.api import Client, PhoneNumberImport, PhoneNumberRecord
 from pulumi_speko.audit.discover import discover, render_python
 from pulumi_speko.cli import main
 from pulumi_speko.resources._session import close_all_sessions
@@ -82,7 +82,7 @@ def run_discover(
     return run
 
 
-def import_number(client: Client, e164: str, **routing: Any) -> PhoneNumber:
+def import_number(client: Client, e164: str, **routing: Any) -> PhoneNumberRecord:
     """A SIP-trunk number made outside any stack (as in the dashboard)."""
     return client.import_phone_number(
         PhoneNumberImport(e164=e164, sip_connection_installation_id="sci_demo", **routing)
@@ -280,7 +280,7 @@ def test_a_number_the_export_names_under_another_id_is_written_commented_out(
 
 def test_an_inbound_number_without_routing_gets_a_warning_the_check_confirms() -> None:
     """The platform may hold such a number (its agent deleted); the resource refuses it."""
-    number = PhoneNumber.model_validate(
+    number = PhoneNumberRecord.model_validate(
         {
             "id": "pn_orphan",
             "organizationId": "org_demo",

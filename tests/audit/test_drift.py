@@ -27,8 +27,8 @@ from live_export import (
     write_export,
 )
 from pulumi_speko.api import Client, PhoneNumberImport, PhoneNumberUpdate
+from pulumi_speko.audit.api_options import NO_KEY_MESSAGE, credentials_of
 from pulumi_speko.audit.drift import CLOCK_FIELDS, GONE, IN_SYNC, SOURCE_CHANGED, compare
-from pulumi_speko.audit.drift_command import NO_KEY_MESSAGE, credentials_of
 from pulumi_speko.audit.stack_export import parse_stack_export
 from pulumi_speko.cli import build_parser, main
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox

@@ -19,7 +19,7 @@ from live_export import (
     write_export,
 )
 from native_export import nativize, to_dynamic_urns
-from pulumi_speko.api import Client, PhoneNumber, PhoneNumberImport, PhoneNumberUpdate
+from pulumi_speko.api import Client, PhoneNumberImport, PhoneNumberRecord, PhoneNumberUpdate
 from pulumi_speko.audit.discover import discover, render_import_file
 from pulumi_speko.audit.report import build_report, render_csv, render_json, render_markdown
 from pulumi_speko.audit.stack_export import (
@@ -185,8 +185,8 @@ def test_discover_skips_numbers_native_resources_manage(
 # --- the import file ---------------------------------------------------------------------
 
 
-def _number(number_id: str, e164: str, source: str, **fields: Any) -> PhoneNumber:
-    return PhoneNumber.model_validate(
+def _number(number_id: str, e164: str, source: str, **fields: Any) -> PhoneNumberRecord:
+    return PhoneNumberRecord.model_validate(
         {
             "id": number_id,
             "e164": e164,

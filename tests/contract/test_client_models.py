@@ -31,7 +31,7 @@ SCHEMAS: dict[str, Any] = DOCUMENT["components"]["schemas"]
 RESOLVE = resolver(DOCUMENT)
 
 RESPONSE_MODELS: dict[str, type[BaseModel]] = {
-    "PhoneNumber": models.PhoneNumber,
+    "PhoneNumber": models.PhoneNumberRecord,
     "SetupStatus": models.SetupStatus,
     "AvailablePhoneNumber": models.AvailablePhoneNumber,
     "Region": models.Region,

@@ -228,15 +228,15 @@ for _path, _method, _op in operations(DOCUMENT):
     CASES.append(Case(_id, "5XX", _fault(_path, _method, _op, 500)))
 
 CLIENT_MODELS: dict[str, tuple[type[models.ResponseModel], bool]] = {
-    "listPhoneNumbers": (models.PhoneNumber, True),
-    "createPhoneNumber": (models.PhoneNumber, False),
+    "listPhoneNumbers": (models.PhoneNumberRecord, True),
+    "createPhoneNumber": (models.PhoneNumberRecord, False),
     "searchAvailablePhoneNumbers": (models.AvailablePhoneNumber, True),
-    "importPhoneNumber": (models.PhoneNumber, False),
+    "importPhoneNumber": (models.PhoneNumberRecord, False),
     "getBusinessVerification": (models.VerificationOverview, False),
     "saveBusinessVerificationDraft": (models.VerificationSubmission, False),
     "submitBusinessVerification": (models.VerificationSubmission, False),
-    "getPhoneNumber": (models.PhoneNumber, False),
-    "updatePhoneNumber": (models.PhoneNumber, False),
+    "getPhoneNumber": (models.PhoneNumberRecord, False),
+    "updatePhoneNumber": (models.PhoneNumberRecord, False),
     "releasePhoneNumber": (models.ReleaseResult, False),
 }
 

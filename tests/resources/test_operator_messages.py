@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from pulumi_speko.api import Client
-from pulumi_speko.api.errors import ErrorDetail, ValidationError
+from pulumi_speko.api.errors import BadRequestError, ErrorDetail
 from pulumi_speko.api.models import PhoneNumberCreate, PhoneNumberImport
 from pulumi_speko.resources._props import error_in_program_names
 from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberArgs
@@ -274,7 +274,7 @@ def test_a_platform_validation_error_names_the_program_property(engine: Recorder
 
 
 def test_nested_wire_paths_are_named_as_the_program_spells_them() -> None:
-    error = ValidationError(
+    error = BadRequestError(
         status=400,
         code="VALIDATION_ERROR",
         message="Invalid request body",

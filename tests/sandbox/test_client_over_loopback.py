@@ -16,6 +16,7 @@ from pulumi_speko.api import (
     ApiConnectionError,
     AuthenticationError,
     AuthorizedRepresentative,
+    BadRequestError,
     BusinessProfile,
     Client,
     ConflictError,
@@ -26,7 +27,6 @@ from pulumi_speko.api import (
     PhoneNumberImport,
     PhoneNumberUpdate,
     RateLimitError,
-    ValidationError,
     VerificationDraft,
     VerificationSubmit,
 )
@@ -160,10 +160,10 @@ def test_sandbox_errors_map_to_the_client_errors(
         client.create_phone_number(PhoneNumberCreate(e164=POOL_NUMBER))
     assert forbidden.value.code == "VERIFICATION_REQUIRED"
     _submit(client)
-    with pytest.raises(ValidationError) as unknown_agent:
+    with pytest.raises(BadRequestError) as unknown_agent:
         client.create_phone_number(PhoneNumberCreate(e164=POOL_NUMBER, agent_id="agent_x"))
     assert [d.path for d in unknown_agent.value.details] == ["agentId"]
-    with pytest.raises(ValidationError) as not_in_pool:
+    with pytest.raises(BadRequestError) as not_in_pool:
         client.create_phone_number(PhoneNumberCreate(e164="+13105550100"))
     assert "e164" in str(not_in_pool.value)
     sandbox.control.set_credits(DEMO_ORG, "1.00")
@@ -180,7 +180,7 @@ def test_sandbox_errors_map_to_the_client_errors(
 
 
 def test_server_side_body_validation_reaches_the_client(client: Client) -> None:
-    with pytest.raises(ValidationError) as invalid:
+    with pytest.raises(BadRequestError) as invalid:
         client.save_business_verification_draft(
             VerificationDraft(
                 business_profile=_profile(use_case="   "),

@@ -286,7 +286,7 @@ def test_nested_types_are_present(schema: dict[str, Any]) -> None:
         ("speko:index:SetupStatus", models.SetupStatus, None),
         ("speko:index:Region", models.Region, None),
         ("speko:index:AvailablePhoneNumber", models.AvailablePhoneNumber, None),
-        ("speko:index:PhoneNumberInfo", models.PhoneNumber, None),
+        ("speko:index:PhoneNumberInfo", models.PhoneNumberRecord, None),
         ("speko:index:Address", models.Address, business_verification.AddressArgs),
         (
             "speko:index:BusinessProfile",
@@ -401,7 +401,7 @@ def test_a_new_args_field_or_output_changes_the_resource_spec() -> None:
         args=_ExtendedArgs,
         runtime_token="pulumi-python:dynamic/speko:Extended",
         output_names=("calls_today",),
-        response_model=models.PhoneNumber,
+        response_model=models.PhoneNumberRecord,
         request_model=models.PhoneNumberCreate,
     )
     spec = resource_spec(source, TypeRegistry(["Extended"]))

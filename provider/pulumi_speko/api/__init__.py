@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pulumi_speko._lazy import lazy_getattr
+from pulumi_speko._lazy import deprecated_getattr, lazy_getattr
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
@@ -38,6 +38,7 @@ _EXPORTS: dict[str, str] = {
     "AuthorizedRepresentative": "pulumi_speko.api.models",
     "AvailablePhoneNumber": "pulumi_speko.api.models",
     "AvailablePhoneNumberQuery": "pulumi_speko.api.models",
+    "BadRequestError": "pulumi_speko.api.errors",
     "BusinessProfile": "pulumi_speko.api.models",
     "Client": "pulumi_speko.api._client",
     "ConflictError": "pulumi_speko.api.errors",
@@ -47,9 +48,9 @@ _EXPORTS: dict[str, str] = {
     "OrganizationMismatchError": "pulumi_speko.api.errors",
     "PaymentRequiredError": "pulumi_speko.api.errors",
     "PermissionDeniedError": "pulumi_speko.api.errors",
-    "PhoneNumber": "pulumi_speko.api.models",
     "PhoneNumberCreate": "pulumi_speko.api.models",
     "PhoneNumberImport": "pulumi_speko.api.models",
+    "PhoneNumberRecord": "pulumi_speko.api.models",
     "PhoneNumberUpdate": "pulumi_speko.api.models",
     "RateLimitError": "pulumi_speko.api.errors",
     "Region": "pulumi_speko.api.models",
@@ -57,7 +58,6 @@ _EXPORTS: dict[str, str] = {
     "SetupStatus": "pulumi_speko.api.models",
     "SpekoError": "pulumi_speko.api.errors",
     "UnexpectedResponseError": "pulumi_speko.api.errors",
-    "ValidationError": "pulumi_speko.api.errors",
     "VerificationDraft": "pulumi_speko.api.models",
     "VerificationOverview": "pulumi_speko.api.models",
     "VerificationPrefill": "pulumi_speko.api.models",
@@ -84,6 +84,7 @@ __all__ = [
     "AuthorizedRepresentative",
     "AvailablePhoneNumber",
     "AvailablePhoneNumberQuery",
+    "BadRequestError",
     "BusinessProfile",
     "Client",
     "ConflictError",
@@ -93,9 +94,9 @@ __all__ = [
     "OrganizationMismatchError",
     "PaymentRequiredError",
     "PermissionDeniedError",
-    "PhoneNumber",
     "PhoneNumberCreate",
     "PhoneNumberImport",
+    "PhoneNumberRecord",
     "PhoneNumberUpdate",
     "RateLimitError",
     "Region",
@@ -103,7 +104,6 @@ __all__ = [
     "SetupStatus",
     "SpekoError",
     "UnexpectedResponseError",
-    "ValidationError",
     "VerificationDraft",
     "VerificationOverview",
     "VerificationPrefill",
@@ -158,6 +158,9 @@ if TYPE_CHECKING:
         AuthenticationError as AuthenticationError,
     )
     from pulumi_speko.api.errors import (
+        BadRequestError as BadRequestError,
+    )
+    from pulumi_speko.api.errors import (
         ConflictError as ConflictError,
     )
     from pulumi_speko.api.errors import (
@@ -190,9 +193,6 @@ if TYPE_CHECKING:
     from pulumi_speko.api.errors import (
         UnexpectedResponseError as UnexpectedResponseError,
     )
-    from pulumi_speko.api.errors import (
-        ValidationError as ValidationError,
-    )
     from pulumi_speko.api.models import (
         Address as Address,
     )
@@ -209,13 +209,13 @@ if TYPE_CHECKING:
         BusinessProfile as BusinessProfile,
     )
     from pulumi_speko.api.models import (
-        PhoneNumber as PhoneNumber,
-    )
-    from pulumi_speko.api.models import (
         PhoneNumberCreate as PhoneNumberCreate,
     )
     from pulumi_speko.api.models import (
         PhoneNumberImport as PhoneNumberImport,
+    )
+    from pulumi_speko.api.models import (
+        PhoneNumberRecord as PhoneNumberRecord,
     )
     from pulumi_speko.api.models import (
         PhoneNumberUpdate as PhoneNumberUpdate,
@@ -242,5 +242,17 @@ if TYPE_CHECKING:
         VerificationSubmit as VerificationSubmit,
     )
 
+    # deprecated aliases, resolved at run time by __getattr__ with a warning
+    PhoneNumber = PhoneNumberRecord
+    ValidationError = BadRequestError
 
-__getattr__ = lazy_getattr(__name__, _EXPORTS, globals())
+
+_DEPRECATED_ALIASES: dict[str, str] = {
+    # old name -> the name it now has; each kept for one release after its rename
+    "PhoneNumber": "PhoneNumberRecord",
+    "ValidationError": "BadRequestError",
+}
+
+__getattr__ = deprecated_getattr(
+    __name__, _DEPRECATED_ALIASES, lazy_getattr(__name__, _EXPORTS, globals())
+)

@@ -23,28 +23,29 @@ from pulumi_speko.api.errors import (
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
+    BadRequestError,
     EndpointNotFoundError,
     NotFoundError,
     OrganizationMismatchError,
     RateLimitError,
     SpekoError,
     UnexpectedResponseError,
-    ValidationError,
     error_class_for_status,
 )
 from pulumi_speko.api.identity import organization_of_key
 from pulumi_speko.api.models import (
     AvailablePhoneNumber,
     AvailablePhoneNumberQuery,
-    PhoneNumber,
     PhoneNumberCreate,
     PhoneNumberImport,
+    PhoneNumberRecord,
     PhoneNumberUpdate,
     ReleaseResult,
     VerificationDraft,
     VerificationOverview,
     VerificationSubmission,
     VerificationSubmit,
+    contract_name,
     parse_response,
     parse_response_list,
 )
@@ -202,27 +203,28 @@ class Client:
 
     # ------------------------------------------------------------------ phone numbers
 
-    def list_phone_numbers(self) -> list[PhoneNumber]:
+    def list_phone_numbers(self) -> list[PhoneNumberRecord]:
         """All of the organization's numbers (``GET /v1/phone-numbers``)."""
-        return self._call_list(PhoneNumber, _Call("GET", PHONE_NUMBERS_PATH, PHONE_NUMBERS_PATH))
+        call = _Call("GET", PHONE_NUMBERS_PATH, PHONE_NUMBERS_PATH)
+        return self._call_list(PhoneNumberRecord, call)
 
-    def get_phone_number(self, id: str) -> PhoneNumber:
+    def get_phone_number(self, id: str) -> PhoneNumberRecord:
         """One number by id (``GET /v1/phone-numbers/{id}``); :class:`NotFoundError` if gone."""
-        return self._call(PhoneNumber, self._number_call("GET", id))
+        return self._call(PhoneNumberRecord, self._number_call("GET", id))
 
-    def create_phone_number(self, number: PhoneNumberCreate) -> PhoneNumber:
+    def create_phone_number(self, number: PhoneNumberCreate) -> PhoneNumberRecord:
         """Buy a managed number (``POST /v1/phone-numbers``). Never replayed once sent."""
         call = self._make_call("POST", PHONE_NUMBERS_PATH, body=number.to_wire())
-        return self._call(PhoneNumber, call)
+        return self._call(PhoneNumberRecord, call)
 
-    def import_phone_number(self, number: PhoneNumberImport) -> PhoneNumber:
+    def import_phone_number(self, number: PhoneNumberImport) -> PhoneNumberRecord:
         """Bring a SIP-trunk number (``POST /v1/phone-numbers/import``)."""
         call = self._make_call("POST", f"{PHONE_NUMBERS_PATH}/import", body=number.to_wire())
-        return self._call(PhoneNumber, call)
+        return self._call(PhoneNumberRecord, call)
 
-    def update_phone_number(self, id: str, update: PhoneNumberUpdate) -> PhoneNumber:
+    def update_phone_number(self, id: str, update: PhoneNumberUpdate) -> PhoneNumberRecord:
         """Change routing fields (``PATCH /v1/phone-numbers/{id}``); only set fields are sent."""
-        return self._call(PhoneNumber, self._number_call("PATCH", id, body=update.to_wire()))
+        return self._call(PhoneNumberRecord, self._number_call("PATCH", id, body=update.to_wire()))
 
     def release_phone_number(self, id: str) -> bool:
         """Release a number for good (``DELETE /v1/phone-numbers/{id}``); the ``released`` flag."""
@@ -282,7 +284,7 @@ class Client:
         try:
             parsed = parse_response(model, data)
         except pydantic.ValidationError as exc:
-            reason = _describe_invalid(model.__name__, exc)
+            reason = _describe_invalid(contract_name(model), exc)
         else:
             self._refuse_other_organizations(call, [parsed])
             return parsed
@@ -294,7 +296,7 @@ class Client:
         try:
             parsed = parse_response_list(model, data)
         except pydantic.ValidationError as exc:
-            reason = _describe_invalid(f"list of {model.__name__}", exc)
+            reason = _describe_invalid(f"list of {contract_name(model)}", exc)
         else:
             self._refuse_other_organizations(call, parsed)
             return parsed
@@ -476,7 +478,7 @@ class Client:
             fields["message"] = self._redirect_message(response)
         if error_class is NotFoundError and not call.names_one_number:
             return EndpointNotFoundError(base_url=self._redact(self._base_url), **fields)
-        if issubclass(error_class, ValidationError):
+        if issubclass(error_class, BadRequestError):
             return error_class(details=body.details, **fields)
         return error_class(**fields)
 
@@ -539,7 +541,7 @@ def _organizations_of(parsed: list[Any]) -> list[str]:
     for item in parsed:
         if isinstance(item, VerificationOverview):
             item = item.submission
-        if isinstance(item, (PhoneNumber, VerificationSubmission)):
+        if isinstance(item, (PhoneNumberRecord, VerificationSubmission)):
             organizations.append(item.organization_id)
     return organizations
 

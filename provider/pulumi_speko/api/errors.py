@@ -9,7 +9,7 @@ raises ``pydantic.ValidationError`` before any request and is not part of this t
 
     SpekoError
     ├── ApiError                  the server answered with a non-2xx status
-    │   ├── ValidationError       400
+    │   ├── BadRequestError       400 (ValidationError until 0.x, a deprecated alias)
     │   ├── AuthenticationError   401
     │   ├── PaymentRequiredError  402
     │   ├── PermissionDeniedError 403
@@ -25,9 +25,14 @@ raises ``pydantic.ValidationError`` before any request and is not part of this t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from typing_extensions import dataclass_transform
+
+from pulumi_speko._lazy import deprecated_getattr, from_namespace
 
 MAX_DETAILS_SHOWN = 3
 """Validation details named in the one-line message; the rest are counted."""
@@ -43,11 +48,27 @@ def _restore_error(cls: type[SpekoError]) -> SpekoError:
     return cls.__new__(cls)
 
 
+def _quiet(default: Any = dataclasses.MISSING) -> Any:
+    """A field left out of ``repr`` (it shows in the one-line message instead)."""
+    return dataclasses.field(default=default, repr=False)
+
+
+@dataclass_transform(kw_only_default=True, eq_default=False, field_specifiers=(_quiet,))
 class SpekoError(Exception):
-    """Base of every error raised by :class:`pulumi_speko.api.Client`."""
+    """Base of every error raised by :class:`pulumi_speko.api.Client`.
+
+    Each subclass declares only the fields it adds, once, as annotations; this base
+    turns them into a keyword-only constructor, attributes and a ``repr`` naming the
+    class and its fields (those declared with ``_quiet()`` left out). Errors compare by
+    identity, like every exception.
+    """
 
     attempts: int = 1
     """How many times the request was sent before giving up (1 when not retried)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclass(kw_only=True, eq=False)(cls)
 
     def _notes(self, *notes: str | None) -> str:
         shown = [note for note in notes if note]
@@ -80,27 +101,14 @@ class ApiError(SpekoError):
     ``Retry-After`` header asked for, if any) and ``attempts``.
     """
 
-    def __init__(
-        self,
-        *,
-        status: int,
-        code: str,
-        message: str,
-        method: str,
-        path: str,
-        request_id: str | None = None,
-        retry_after: float | None = None,
-        attempts: int = 1,
-    ) -> None:
-        super().__init__()
-        self.status = status
-        self.code = code
-        self.message = message
-        self.method = method
-        self.path = path
-        self.request_id = request_id
-        self.retry_after = retry_after
-        self.attempts = attempts
+    status: int
+    code: str
+    message: str
+    method: str
+    path: str
+    request_id: str | None = None
+    retry_after: float | None = _quiet(default=None)
+    attempts: int = _quiet(default=1)
 
     def _summary(self) -> str:
         return self.message
@@ -111,41 +119,15 @@ class ApiError(SpekoError):
         line = f"{self.method} {self.path} -> {self.status} {self.code}: {self._summary()}"
         return _one_line(line + self._notes(wait_note, request_note))
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(status={self.status}, code={self.code!r}, "
-            f"message={self.message!r}, method={self.method!r}, path={self.path!r}, "
-            f"request_id={self.request_id!r})"
-        )
 
+class BadRequestError(ApiError):
+    """400: the server rejected the request body or query; ``details`` names the fields.
 
-class ValidationError(ApiError):
-    """400: the server rejected the request body or query; ``details`` names the fields."""
+    Until 0.x it was named ``ValidationError``, a name that clashed with pydantic's; that
+    name stays a deprecated alias in :mod:`pulumi_speko.api` for one release.
+    """
 
-    def __init__(
-        self,
-        *,
-        status: int,
-        code: str,
-        message: str,
-        method: str,
-        path: str,
-        request_id: str | None = None,
-        retry_after: float | None = None,
-        attempts: int = 1,
-        details: tuple[ErrorDetail, ...] = (),
-    ) -> None:
-        super().__init__(
-            status=status,
-            code=code,
-            message=message,
-            method=method,
-            path=path,
-            request_id=request_id,
-            retry_after=retry_after,
-            attempts=attempts,
-        )
-        self.details = details
+    details: tuple[ErrorDetail, ...] = _quiet(default=())
 
     def _summary(self) -> str:
         if not self.details:
@@ -179,30 +161,7 @@ class EndpointNotFoundError(ApiError):
     the API root the request was resolved against.
     """
 
-    def __init__(
-        self,
-        *,
-        status: int,
-        code: str,
-        message: str,
-        method: str,
-        path: str,
-        request_id: str | None = None,
-        retry_after: float | None = None,
-        attempts: int = 1,
-        base_url: str,
-    ) -> None:
-        super().__init__(
-            status=status,
-            code=code,
-            message=message,
-            method=method,
-            path=path,
-            request_id=request_id,
-            retry_after=retry_after,
-            attempts=attempts,
-        )
-        self.base_url = base_url
+    base_url: str = _quiet()
 
     def _summary(self) -> str:
         endpoint = self.base_url + self.path.split("?", 1)[0]
@@ -237,7 +196,7 @@ class ServerError(ApiError):
 
 
 _ERROR_CLASS_BY_STATUS: dict[int, type[ApiError]] = {
-    400: ValidationError,
+    400: BadRequestError,
     401: AuthenticationError,
     402: PaymentRequiredError,
     403: PermissionDeniedError,
@@ -263,23 +222,12 @@ class ApiConnectionError(SpekoError):
     ``base_url`` the API root it tried, when known.
     """
 
-    def __init__(
-        self,
-        *,
-        method: str,
-        path: str,
-        request_sent: bool,
-        reason: str,
-        attempts: int = 1,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__()
-        self.method = method
-        self.path = path
-        self.request_sent = request_sent
-        self.reason = reason
-        self.attempts = attempts
-        self.base_url = base_url
+    method: str
+    path: str
+    request_sent: bool
+    reason: str
+    attempts: int = _quiet(default=1)
+    base_url: str | None = _quiet(default=None)
 
     def _what_happened(self) -> str:
         if self.request_sent:
@@ -301,11 +249,6 @@ class ApiConnectionError(SpekoError):
         tried = f"tried {self.base_url}" if self.base_url else None
         return _one_line(line + self._notes(tried))
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(method={self.method!r}, path={self.path!r}, "
-            f"request_sent={self.request_sent!r}, reason={self.reason!r})"
-        )
 
 
 class ApiTimeoutError(ApiConnectionError):
@@ -324,23 +267,12 @@ class UnexpectedResponseError(SpekoError):
     with the body.
     """
 
-    def __init__(
-        self,
-        *,
-        status: int,
-        method: str,
-        path: str,
-        reason: str,
-        request_id: str | None = None,
-        attempts: int = 1,
-    ) -> None:
-        super().__init__()
-        self.status = status
-        self.method = method
-        self.path = path
-        self.reason = reason
-        self.request_id = request_id
-        self.attempts = attempts
+    status: int
+    method: str
+    path: str
+    reason: str
+    request_id: str | None = None
+    attempts: int = _quiet(default=1)
 
     def __str__(self) -> str:
         request_note = f"request id {self.request_id}" if self.request_id else None
@@ -350,11 +282,6 @@ class UnexpectedResponseError(SpekoError):
         )
         return _one_line(line + self._notes(request_note))
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(status={self.status}, method={self.method!r}, "
-            f"path={self.path!r}, reason={self.reason!r}, request_id={self.request_id!r})"
-        )
 
 
 class OrganizationMismatchError(SpekoError):
@@ -366,12 +293,10 @@ class OrganizationMismatchError(SpekoError):
     the one the response carries.
     """
 
-    def __init__(self, *, expected: str, actual: str, method: str, path: str) -> None:
-        super().__init__()
-        self.expected = expected
-        self.actual = actual
-        self.method = method
-        self.path = path
+    expected: str
+    actual: str
+    method: str
+    path: str
 
     def __str__(self) -> str:
         return _one_line(
@@ -379,8 +304,10 @@ class OrganizationMismatchError(SpekoError):
             f"client is pinned to organization {self.expected}"
         )
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(expected={self.expected!r}, actual={self.actual!r}, "
-            f"method={self.method!r}, path={self.path!r})"
-        )
+
+if TYPE_CHECKING:
+    ValidationError = BadRequestError  # deprecated: warns at run time, see below
+else:
+    __getattr__ = deprecated_getattr(
+        __name__, {"ValidationError": "BadRequestError"}, from_namespace(__name__, globals())
+    )

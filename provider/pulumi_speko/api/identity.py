@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pulumi_speko.api._client import Client
-    from pulumi_speko.api.models import PhoneNumber
+    from pulumi_speko.api.models import PhoneNumberRecord
 
 
-def organization_of_numbers(numbers: Iterable[PhoneNumber]) -> str | None:
+def organization_of_numbers(numbers: Iterable[PhoneNumberRecord]) -> str | None:
     """The organization of the first number listed, or None for an empty list."""
     return next((number.organization_id for number in numbers), None)
 
 
 def organization_of_key(
-    client: Client, numbers: Iterable[PhoneNumber] | None = None
+    client: Client, numbers: Iterable[PhoneNumberRecord] | None = None
 ) -> str | None:
     """The organization ``client``'s key belongs to, or None when the API cannot tell.
 

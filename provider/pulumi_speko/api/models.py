@@ -14,7 +14,7 @@ import functools
 import math
 import re
 from datetime import datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -29,6 +29,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from pulumi_speko._lazy import deprecated_getattr, from_namespace
 from pulumi_speko.constants import E164_PATTERN as E164_PATTERN
 from pulumi_speko.constants import INBOUND_DIRECTIONS as INBOUND_DIRECTIONS
 
@@ -107,6 +108,11 @@ class SharedModel(RequestModel):
         return {key: value for key, value in data.items() if key in known}
 
 
+def contract_name(model: type[BaseModel]) -> str:
+    """The name the API contract gives a wire model (``PhoneNumberRecord`` is ``PhoneNumber``)."""
+    return model.model_config.get("title") or model.__name__
+
+
 def parse_response(model: type[ModelT], data: Any) -> ModelT:
     """Validate a decoded response body as ``model``, tolerating unknown fields."""
     return model.model_validate(data, context=RESPONSE_CONTEXT)
@@ -148,8 +154,11 @@ class SetupStatus(ResponseModel):
     issues: list[str] = Field(default_factory=list)
 
 
-class PhoneNumber(ResponseModel):
+class PhoneNumberRecord(ResponseModel):
     """A number held by the organization, managed or imported from a SIP trunk."""
+
+    # The contract's PhoneNumber; "Record" keeps it apart from the resource PhoneNumber.
+    model_config = ConfigDict(title="PhoneNumber")
 
     id: str
     organization_id: str
@@ -381,3 +390,11 @@ class AvailablePhoneNumberQuery(RequestModel):
     def to_params(self) -> dict[str, str]:
         """Query parameters, camelCase, unset ones omitted."""
         return {key: str(value) for key, value in self.to_wire().items()}
+
+
+if TYPE_CHECKING:
+    PhoneNumber = PhoneNumberRecord  # deprecated: warns at run time, see below
+else:
+    __getattr__ = deprecated_getattr(
+        __name__, {"PhoneNumber": "PhoneNumberRecord"}, from_namespace(__name__, globals())
+    )

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from pulumi_speko.api.models import INBOUND_DIRECTIONS, PhoneNumber
+from pulumi_speko.api.models import INBOUND_DIRECTIONS, PhoneNumberRecord
 from pulumi_speko.audit.discover_command import FORMATS
 from pulumi_speko.audit.stack_export import NUMBER_TYPES, StackExport
 from pulumi_speko.families import native_token
@@ -74,7 +74,7 @@ _FLAT_WIDTH: Final = 72  # a literal this long after its indent stays on one lin
 class Adoption:
     """One unmanaged number and the resource that would adopt it."""
 
-    number: PhoneNumber
+    number: PhoneNumberRecord
     resource_type: str  # PhoneNumber or SipTrunkPhoneNumber
     resource_name: str
     variable: str
@@ -99,7 +99,7 @@ class Discovery:
 
 
 def discover(
-    export: StackExport | None, live_numbers: Sequence[PhoneNumber], *, base_url: str = ""
+    export: StackExport | None, live_numbers: Sequence[PhoneNumberRecord], *, base_url: str = ""
 ) -> Discovery:
     """The numbers of ``live_numbers`` no resource of ``export`` manages (all without one)."""
     managed_ids, claims, taken = _accounted_for(export)
@@ -157,7 +157,7 @@ def _accounted_for(export: StackExport | None) -> tuple[set[str], dict[str, str]
     return managed_ids, claims, taken
 
 
-def adoption_inputs(number: PhoneNumber) -> dict[str, Any]:
+def adoption_inputs(number: PhoneNumberRecord) -> dict[str, Any]:
     """The inputs that adopt ``number`` as it is: identity, SIP trunk, routing.
 
     Unset routing fields are left out (an omitted field and a null one diff the same).
@@ -181,7 +181,7 @@ def adoption_inputs(number: PhoneNumber) -> dict[str, Any]:
     return inputs
 
 
-def _warnings(number: PhoneNumber) -> tuple[str, ...]:
+def _warnings(number: PhoneNumberRecord) -> tuple[str, ...]:
     warnings: list[str] = []
     unrouted = number.agent_id is None and number.dispatch_metadata_template is None
     if number.direction in INBOUND_DIRECTIONS and unrouted:
@@ -201,7 +201,7 @@ def _warnings(number: PhoneNumber) -> tuple[str, ...]:
 # --- names -------------------------------------------------------------------------------
 
 
-def _resource_names(numbers: Sequence[PhoneNumber], taken: Iterable[str]) -> dict[str, str]:
+def _resource_names(numbers: Sequence[PhoneNumberRecord], taken: Iterable[str]) -> dict[str, str]:
     """A unique resource name per number id."""
     bases = {number.id: _base_name(number) for number in numbers}
     shared = Counter(bases.values())
@@ -219,7 +219,7 @@ def _resource_names(numbers: Sequence[PhoneNumber], taken: Iterable[str]) -> dic
     return names
 
 
-def _base_name(number: PhoneNumber) -> str:
+def _base_name(number: PhoneNumberRecord) -> str:
     slug = _slug(number.label or "")
     return slug or f"{_NAME_PREFIX_BY_SOURCE[number.source]}-{_digits(number)}"
 
@@ -230,7 +230,7 @@ def _slug(text: str) -> str:
     return slug[:MAX_NAME_LENGTH].rstrip("-")
 
 
-def _digits(number: PhoneNumber) -> str:
+def _digits(number: PhoneNumberRecord) -> str:
     return number.e164.lstrip("+")
 
 

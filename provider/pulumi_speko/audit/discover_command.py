@@ -19,7 +19,7 @@ import argparse
 import sys
 from typing import Final
 
-from pulumi_speko.audit.drift_command import (
+from pulumi_speko.audit.api_options import (
     EXIT_ERROR,
     EXIT_OK,
     EXIT_WRONG_ORGANIZATION,

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Final
 
-from pulumi_speko.api.models import PhoneNumber, VerificationOverview, VerificationSubmission
+from pulumi_speko.api.models import PhoneNumberRecord, VerificationOverview, VerificationSubmission
 from pulumi_speko.audit.stack_export import (
     BUSINESS_VERIFICATION_TYPE,
     NUMBER_TYPES,
@@ -46,7 +46,7 @@ from pulumi_speko.audit.stack_export import (
     StateResource,
 )
 from pulumi_speko.organization import confirm_gone, confirm_same_organization
-from pulumi_speko.resources._props import number_outputs, same_value
+from pulumi_speko.resources import number_outputs, same_value
 
 __all__ = [
     "CHANGED",
@@ -195,7 +195,7 @@ class DriftReport:
 
 def compare(
     export: StackExport,
-    live_numbers: Sequence[PhoneNumber],
+    live_numbers: Sequence[PhoneNumberRecord],
     verification: VerificationOverview | None = None,
     *,
     base_url: str = "",
@@ -229,8 +229,8 @@ def compare(
 def _number_drift(
     resource: StateResource,
     resource_id: str,
-    by_id: Mapping[str, PhoneNumber],
-    by_e164: Mapping[str, PhoneNumber],
+    by_id: Mapping[str, PhoneNumberRecord],
+    by_e164: Mapping[str, PhoneNumberRecord],
 ) -> ResourceDrift:
     e164 = _text(resource.value("e164"))
     base = ResourceDrift(resource.name, resource.type_name, resource.urn, resource_id, e164, GONE)

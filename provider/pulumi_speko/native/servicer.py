@@ -25,13 +25,18 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 from pulumi_speko._version import __version__
+from pulumi_speko.constants import PROVIDER_KEY
 from pulumi_speko.credentials import CONFIG_API_KEY, ConfigError, resolve_credentials
 from pulumi_speko.native.catalog import SINGLE_VALUE_KEY, Catalog, ResourceKind, catalog
 from pulumi_speko.native.naming import camel_words
 from pulumi_speko.native.secrets import concealed, revealed, secret_names
-from pulumi_speko.resources._errors import SpekoProviderError
-from pulumi_speko.resources._props import PROVIDER_KEY, is_unknown
-from pulumi_speko.resources._session import ConfiguredProvider, Session, calls_use
+from pulumi_speko.resources import (
+    ConfiguredProvider,
+    Session,
+    SpekoProviderError,
+    calls_use,
+    is_unknown,
+)
 
 LOG = logging.getLogger("pulumi_speko.native")
 _Struct = Any  # google.protobuf.struct_pb2.Struct: protobuf ships no type stubs

@@ -27,7 +27,7 @@ from pulumi_speko.api.errors import (
     NotFoundError,
     SpekoError,
 )
-from pulumi_speko.api.models import INBOUND_DIRECTIONS, PhoneNumber, PhoneNumberUpdate
+from pulumi_speko.api.models import INBOUND_DIRECTIONS, PhoneNumberRecord, PhoneNumberUpdate
 from pulumi_speko.resources._declare import arg
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors
 from pulumi_speko.resources._props import (
@@ -197,7 +197,7 @@ class NumberProvider(ConfiguredProvider):
 
     # ------------------------------------------------------------------ read / update / delete
 
-    def outputs(self, number: PhoneNumber, props: Mapping[str, Any]) -> dict[str, Any]:
+    def outputs(self, number: PhoneNumberRecord, props: Mapping[str, Any]) -> dict[str, Any]:
         """Live fields plus the program-only inputs and carried outputs of ``props``."""
         outs = number_outputs(number)
         for name in (*self.program_only_inputs, *self.carried_outputs):
@@ -205,7 +205,7 @@ class NumberProvider(ConfiguredProvider):
                 outs[name] = props[name]
         return outs
 
-    def implied_inputs(self, number: PhoneNumber, props: Mapping[str, Any]) -> dict[str, Any]:
+    def implied_inputs(self, number: PhoneNumberRecord, props: Mapping[str, Any]) -> dict[str, Any]:
         """The inputs that would produce what is live (so refresh shows dashboard edits)."""
         live = number_outputs(number)
         inputs = {name: live.get(name) for name in self.input_names if live.get(name) is not None}
@@ -225,7 +225,7 @@ class NumberProvider(ConfiguredProvider):
         self.ensure_source(number)
         return ReadResult(id_, self.outputs(number, old), self.implied_inputs(number, old))
 
-    def lookup(self, id_: str) -> PhoneNumber | None:
+    def lookup(self, id_: str) -> PhoneNumberRecord | None:
         """The number with this id, or None when the platform no longer has it."""
         session = self.session()
         cached = session.directory.snapshot().get(id_)
@@ -236,7 +236,7 @@ class NumberProvider(ConfiguredProvider):
         except NotFoundError:
             return None
 
-    def ensure_source(self, number: PhoneNumber) -> None:
+    def ensure_source(self, number: PhoneNumberRecord) -> None:
         """Refuse to manage a number of the other kind."""
         if number.source != self.source:
             raise SpekoProviderError(
@@ -256,7 +256,7 @@ class NumberProvider(ConfiguredProvider):
         number = self.patch(id_, changes)
         return UpdateResult(self.outputs(number, carried))
 
-    def patch(self, id_: str, changes: Mapping[str, Any]) -> PhoneNumber:
+    def patch(self, id_: str, changes: Mapping[str, Any]) -> PhoneNumberRecord:
         """PATCH the routing and forget the cached list."""
         session = self.session()
         try:
@@ -283,7 +283,7 @@ class NumberProvider(ConfiguredProvider):
 
     # ------------------------------------------------------------------ create helpers
 
-    def adopt(self, number: PhoneNumber, props: Mapping[str, Any]) -> CreateResult:
+    def adopt(self, number: PhoneNumberRecord, props: Mapping[str, Any]) -> CreateResult:
         """Take over a number the organization already holds and converge its routing."""
         self.ensure_source(number)
         self.ensure_adoptable(number, props)
@@ -292,7 +292,7 @@ class NumberProvider(ConfiguredProvider):
             number = self.patch(number.id, changes)
         return CreateResult(number.id, self.outputs(number, props))
 
-    def ensure_adoptable(self, number: PhoneNumber, props: Mapping[str, Any]) -> None:
+    def ensure_adoptable(self, number: PhoneNumberRecord, props: Mapping[str, Any]) -> None:
         """Fail when the live number differs in what cannot be changed in place."""
 
     def create_or_adopt(
@@ -314,7 +314,7 @@ class NumberProvider(ConfiguredProvider):
                 return self.adopt(held, inputs)
             raise SpekoProviderError(self.conflict_message(e164, error)) from None
 
-    def create_once(self, e164: str, post: Callable[[], PhoneNumber]) -> PhoneNumber:
+    def create_once(self, e164: str, post: Callable[[], PhoneNumberRecord]) -> PhoneNumberRecord:
         """POST a create without ever doubling it (design decision 4): after a lost
         answer the organization is listed, and a number that landed is this create's
         result (see :func:`~pulumi_speko.resources._reconcile.post_once`)."""

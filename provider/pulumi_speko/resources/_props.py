@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel, to_snake
 
 from pulumi_speko.api import models as wire_models
-from pulumi_speko.api.models import AREA_CODE_PATTERN, E164_PATTERN, PhoneNumber
+from pulumi_speko.api.models import AREA_CODE_PATTERN, E164_PATTERN, PhoneNumberRecord
 from pulumi_speko.constants import PROVIDER_KEY as PROVIDER_KEY
 
 
@@ -173,7 +173,7 @@ def _as_tuple(expected: type | tuple[type, ...]) -> tuple[type, ...]:
     return expected if isinstance(expected, tuple) else (expected,)
 
 
-def number_outputs(number: PhoneNumber) -> dict[str, Any]:
+def number_outputs(number: PhoneNumberRecord) -> dict[str, Any]:
     """Every field of the contract's PhoneNumber, snake_case at every depth, JSON values.
 
     The platform's id is the resource id, so it is not repeated as an output.

@@ -31,7 +31,7 @@ from pulumi_speko.organization import confirm_gone
 
 if TYPE_CHECKING:
     from pulumi_speko.api import Client
-    from pulumi_speko.api.models import PhoneNumber
+    from pulumi_speko.api.models import PhoneNumberRecord
 
 # How old a cached list of the organization's numbers may be when a read uses it.
 # Any write made through this process clears it at once.
@@ -40,7 +40,7 @@ LIST_CACHE_MAX_AGE_SECONDS = 10.0
 
 @dataclass
 class _Snapshot:
-    numbers_by_id: dict[str, PhoneNumber]
+    numbers_by_id: dict[str, PhoneNumberRecord]
     taken_at: float
 
 
@@ -53,7 +53,7 @@ class NumberDirectory:
     number also teaches which organization the key belongs to (``organization``).
     """
 
-    fetch: Callable[[], list[PhoneNumber]]
+    fetch: Callable[[], list[PhoneNumberRecord]]
     clock: Callable[[], float] = time.monotonic
     max_age: float = LIST_CACHE_MAX_AGE_SECONDS
     organization: str | None = None
@@ -63,7 +63,7 @@ class NumberDirectory:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _fetching: threading.Lock = field(default_factory=threading.Lock)
 
-    def snapshot(self) -> dict[str, PhoneNumber]:
+    def snapshot(self) -> dict[str, PhoneNumberRecord]:
         """Numbers by id, at most ``max_age`` seconds old."""
         fresh = self._fresh_snapshot()
         if fresh is not None:
@@ -74,12 +74,12 @@ class NumberDirectory:
                 return fresh
             return self._refetch()
 
-    def fresh(self) -> dict[str, PhoneNumber]:
+    def fresh(self) -> dict[str, PhoneNumberRecord]:
         """Numbers by id, listed now (for decisions that cost money)."""
         with self._fetching:
             return self._refetch()
 
-    def find_e164(self, e164: str) -> PhoneNumber | None:
+    def find_e164(self, e164: str) -> PhoneNumberRecord | None:
         """The organization's live number with this E.164, listed now."""
         return next((n for n in self.fresh().values() if n.e164 == e164), None)
 
@@ -89,14 +89,14 @@ class NumberDirectory:
             self._snapshot = None
             self._generation += 1
 
-    def _fresh_snapshot(self) -> dict[str, PhoneNumber] | None:
+    def _fresh_snapshot(self) -> dict[str, PhoneNumberRecord] | None:
         with self._lock:
             snap = self._snapshot
             if snap is not None and self.clock() - snap.taken_at <= self.max_age:
                 return snap.numbers_by_id
         return None
 
-    def _refetch(self) -> dict[str, PhoneNumber]:
+    def _refetch(self) -> dict[str, PhoneNumberRecord]:
         with self._lock:
             generation = self._generation
         taken_at = self.clock()

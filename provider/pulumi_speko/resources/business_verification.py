@@ -122,6 +122,8 @@ class BusinessVerificationArgs:
 
 
 INPUT_NAMES: tuple[str, ...] = tuple(BusinessVerificationArgs.__dataclass_fields__)
+SUBMITTED_INPUTS: tuple[str, ...] = tuple(VerificationSubmit.model_fields)
+"""The inputs sent to the platform (the others steer the provider)."""
 OUTPUT_NAMES = (
     "status",
     "submission_id",
@@ -262,7 +264,7 @@ class BusinessVerificationProvider(ConfiguredProvider):
 
     def _file(self, inputs: Mapping[str, Any]) -> VerificationSubmission:
         client = self.session().client
-        body = {name: inputs.get(name) for name in INPUT_NAMES[:3] if inputs.get(name) is not None}
+        body = {name: inputs.get(name) for name in SUBMITTED_INPUTS if inputs.get(name) is not None}
         if inputs.get("submit", True) is False:
             return client.save_business_verification_draft(VerificationDraft.model_validate(body))
         submit_body = VerificationSubmit.model_validate(body)

@@ -22,7 +22,7 @@ from pulumi_speko.api.models import (
     SEARCH_LIMIT_MIN,
     AvailablePhoneNumber,
     AvailablePhoneNumberQuery,
-    PhoneNumber,
+    PhoneNumberRecord,
     VerificationOverview,
 )
 from pulumi_speko.credentials import CONFIG_KEYS, resolve_credentials
@@ -95,7 +95,7 @@ def _search(query: AvailablePhoneNumberQuery) -> list[AvailablePhoneNumber]:
 
 
 @operator_errors("get_phone_numbers")
-def get_phone_numbers() -> list[PhoneNumber]:
+def get_phone_numbers() -> list[PhoneNumberRecord]:
     """Every number the organization holds, managed or imported."""
     return _client().list_phone_numbers()
 

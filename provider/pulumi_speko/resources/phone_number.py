@@ -22,9 +22,7 @@ from pulumi_speko.api.models import (
     AvailablePhoneNumber,
     AvailablePhoneNumberQuery,
     PhoneNumberCreate,
-)
-from pulumi_speko.api.models import (
-    PhoneNumber as WirePhoneNumber,
+    PhoneNumberRecord,
 )
 from pulumi_speko.constants import PHONE_NUMBER_TYPE
 from pulumi_speko.resources._declare import arg, get_options, resource_props
@@ -101,7 +99,7 @@ INPUT_NAMES: tuple[str, ...] = tuple(PhoneNumberArgs.__dataclass_fields__)
 # What the search said of the number when the provider bought it.
 OFFER_OUTPUTS = ("upfront_cost_usd", "monthly_cost_usd", "region")
 OUTPUT_NAMES: tuple[str, ...] = (
-    *(name for name in WirePhoneNumber.model_fields if name != "id"),
+    *(name for name in PhoneNumberRecord.model_fields if name != "id"),
     *OFFER_OUTPUTS,
 )
 # The cost limits, each with the price it caps.
@@ -324,7 +322,7 @@ class PhoneNumberProvider(NumberProvider):
             raise SpekoProviderError(_no_offer_message(where, untried, len(tried), inputs))
         return affordable
 
-    def _buy(self, e164: str, inputs: Mapping[str, Any]) -> WirePhoneNumber:
+    def _buy(self, e164: str, inputs: Mapping[str, Any]) -> PhoneNumberRecord:
         body = PhoneNumberCreate(
             e164=e164,
             direction=inputs.get("direction", "outbound"),

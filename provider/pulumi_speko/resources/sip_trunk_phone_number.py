@@ -14,8 +14,7 @@ import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CreateResult, DiffResult
 
-from pulumi_speko.api.models import PhoneNumber as WirePhoneNumber
-from pulumi_speko.api.models import PhoneNumberImport
+from pulumi_speko.api.models import PhoneNumberImport, PhoneNumberRecord
 from pulumi_speko.constants import SIP_TRUNK_PHONE_NUMBER_TYPE
 from pulumi_speko.resources._declare import arg, get_options, resource_props
 from pulumi_speko.resources._errors import SpekoProviderError, operator_errors, warn
@@ -31,7 +30,9 @@ from pulumi_speko.resources._numbers import (
 from pulumi_speko.resources._props import model_failures
 
 TYPE_TOKEN = SIP_TRUNK_PHONE_NUMBER_TYPE
-SIP_FIELDS = ("sip_connection_installation_id", "sip_trunk_id", "sip_provider_name")
+SIP_TRUNK_IDENTIFIERS = ("sip_connection_installation_id", "sip_trunk_id")
+"""The two ways to name the trunk that carries the number (exactly one is given)."""
+SIP_FIELDS = (*SIP_TRUNK_IDENTIFIERS, "sip_provider_name")
 _RENAME_WARNING = (
     "SipTrunkPhoneNumber {e164} ({id}): changing sip_provider_name replaces the number (the "
     "platform cannot change it in place): it is released, then imported again, and inbound "
@@ -81,11 +82,13 @@ class SipTrunkPhoneNumberArgs(RoutingArgs, _SipTrunkConnection):
 
 
 INPUT_NAMES: tuple[str, ...] = tuple(SipTrunkPhoneNumberArgs.__dataclass_fields__)
-OUTPUT_NAMES: tuple[str, ...] = tuple(name for name in WirePhoneNumber.model_fields if name != "id")
+OUTPUT_NAMES: tuple[str, ...] = tuple(
+    name for name in PhoneNumberRecord.model_fields if name != "id"
+)
 
 
 def _sip_identifier_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
-    given = [name for name in SIP_FIELDS[:2] if props.get(name) is not None]
+    given = [name for name in SIP_TRUNK_IDENTIFIERS if props.get(name) is not None]
     if not given:
         return [
             CheckFailure(
@@ -136,7 +139,7 @@ class SipTrunkPhoneNumberProvider(NumberProvider):
             warn(_RENAME_WARNING.format(e164=olds.get("e164"), id=id_))
         return result
 
-    def ensure_adoptable(self, number: WirePhoneNumber, props: Mapping[str, Any]) -> None:
+    def ensure_adoptable(self, number: PhoneNumberRecord, props: Mapping[str, Any]) -> None:
         """The trunk of an adopted number cannot change in place."""
         live = number.model_dump(by_alias=False)
         mismatched = [

@@ -45,7 +45,7 @@ def _positive_int(text: str) -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the preview path and the options."""
-    from pulumi_speko.audit.drift_command import add_api_arguments
+    from pulumi_speko.audit.api_options import add_api_arguments
 
     parser.add_argument(
         "preview",
@@ -114,7 +114,7 @@ def _review(preview: Preview, args: argparse.Namespace) -> Review:
     if args.prices != "live":
         return build_review(preview)
     from pulumi_speko.api import SpekoError
-    from pulumi_speko.audit.drift_command import api_error_line, cli_credentials
+    from pulumi_speko.audit.api_options import api_error_line, cli_credentials
     from pulumi_speko.credentials import ConfigError, client_for
     from pulumi_speko.review.pricing import LivePrices
 

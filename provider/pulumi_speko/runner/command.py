@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from pulumi_speko.audit.drift_command import EXIT_ERROR, EXIT_OK, add_api_arguments
+from pulumi_speko.audit.api_options import EXIT_ERROR, EXIT_OK, add_api_arguments
 from pulumi_speko.runner.program import DEFAULT_STACK, OPERATIONS, STATE_DIR_NAME
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ def _state_path(directory: Path, stem: str) -> Path:
 
 
 def _api_config(args: argparse.Namespace) -> dict[str, str]:
-    from pulumi_speko.audit.drift_command import credentials_of
+    from pulumi_speko.audit.api_options import credentials_of
     from pulumi_speko.credentials import (
         CONFIG_API_KEY,
         CONFIG_BASE_URL,

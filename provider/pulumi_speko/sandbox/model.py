@@ -108,7 +108,7 @@ class SetupStatus:
 
 
 @dataclass(frozen=True)
-class PhoneNumber:
+class StoredNumber:
     """A live phone number of an organization."""
 
     id: str

@@ -20,10 +20,10 @@ from pulumi_speko.sandbox.model import (
     AvailableNumber,
     Direction,
     OverviewStatus,
-    PhoneNumber,
     SetupState,
     SlackStatus,
     Source,
+    StoredNumber,
     Verification,
     VerificationOverview,
     VerificationStatus,
@@ -227,7 +227,7 @@ class PhoneNumberOut(BaseModel):
     updatedAt: str
 
     @classmethod
-    def of(cls, number: PhoneNumber) -> PhoneNumberOut:
+    def of(cls, number: StoredNumber) -> PhoneNumberOut:
         """The wire form of a store record."""
         status = number.setup_status
         return cls(

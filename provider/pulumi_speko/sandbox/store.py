@@ -31,10 +31,10 @@ from pulumi_speko.sandbox.model import (
     InvalidInput,
     JsonObject,
     NotFound,
-    PhoneNumber,
     Routing,
     RoutingPatch,
     SipAttachment,
+    StoredNumber,
     Verification,
     VerificationOverview,
     VerificationRequired,
@@ -114,37 +114,38 @@ NUMBER_COLUMNS = """
     n.suspended_at, n.created_at, n.updated_at,
     EXISTS (SELECT 1 FROM sip_installations s
             WHERE s.org_id = n.org_id AND s.id = n.sip_connection_installation_id)
+        AS installation_exists
 """
 
 
-def _number_from_row(row: sqlite3.Row) -> PhoneNumber:
-    template = _load_json(row[9])
-    return PhoneNumber(
-        id=row[0],
-        organization_id=row[1],
-        e164=row[2],
-        source=row[3],
-        provider_resource_id=row[4],
-        sip_trunk_id=row[5],
-        sip_connection_installation_id=row[6],
-        sip_provider_name=row[7],
-        direction=row[8],
+def _number_from_row(row: sqlite3.Row) -> StoredNumber:
+    template = _load_json(row["dispatch_metadata_template"])
+    return StoredNumber(
+        id=row["id"],
+        organization_id=row["org_id"],
+        e164=row["e164"],
+        source=row["source"],
+        provider_resource_id=row["provider_resource_id"],
+        sip_trunk_id=row["sip_trunk_id"],
+        sip_connection_installation_id=row["sip_connection_installation_id"],
+        sip_provider_name=row["sip_provider_name"],
+        direction=row["direction"],
         dispatch_metadata_template=template,
-        agent_id=row[10],
-        label=row[11],
+        agent_id=row["agent_id"],
+        label=row["label"],
         setup_status=derive_setup_status(
-            source=row[3],
-            direction=row[8],
-            agent_id=row[10],
+            source=row["source"],
+            direction=row["direction"],
+            agent_id=row["agent_id"],
             has_template=template is not None,
-            installation_exists=bool(row[17]),
-            suspended=row[14] is not None,
+            installation_exists=bool(row["installation_exists"]),
+            suspended=row["suspended_at"] is not None,
         ),
-        next_charge_at=row[12],
-        last_charged_at=row[13],
-        suspended_at=row[14],
-        created_at=row[15],
-        updated_at=row[16],
+        next_charge_at=row["next_charge_at"],
+        last_charged_at=row["last_charged_at"],
+        suspended_at=row["suspended_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )
 
 
@@ -157,19 +158,19 @@ VERIFICATION_COLUMNS = """
 
 def _verification_from_row(row: sqlite3.Row) -> Verification:
     return Verification(
-        id=row[0],
-        organization_id=row[1],
-        status=row[2],
-        business_profile=json.loads(row[3]),
-        authorized_representative=json.loads(row[4]),
-        attestation_accepted=bool(row[5]),
-        attested_at=row[6],
-        submitted_at=row[7],
-        rejection_reason=row[8],
-        slack_notification_status=row[9],
-        slack_notification_job_id=row[10],
-        created_at=row[11],
-        updated_at=row[12],
+        id=row["id"],
+        organization_id=row["org_id"],
+        status=row["status"],
+        business_profile=json.loads(row["business_profile"]),
+        authorized_representative=json.loads(row["authorized_representative"]),
+        attestation_accepted=bool(row["attestation_accepted"]),
+        attested_at=row["attested_at"],
+        submitted_at=row["submitted_at"],
+        rejection_reason=row["rejection_reason"],
+        slack_notification_status=row["slack_notification_status"],
+        slack_notification_job_id=row["slack_notification_job_id"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )
 
 
@@ -193,6 +194,7 @@ class Store:
 
     def __post_init__(self) -> None:
         self._conn = sqlite3.connect(self.db, check_same_thread=False, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row  # columns by name, never by position
         with self._lock:
             self._conn.executescript(SCHEMA)
         with self._transaction() as cur:
@@ -291,7 +293,7 @@ class Store:
     def _reload_keys(self) -> None:
         with self._transaction() as cur:
             rows = cur.execute("SELECT key, org_id FROM api_keys").fetchall()
-        self._keys = {str(key): str(org) for key, org in rows}
+        self._keys = {str(row["key"]): str(row["org_id"]) for row in rows}
 
     def org_exists(self, org_id: str) -> bool:
         """Whether the organization exists."""
@@ -333,11 +335,11 @@ class Store:
         row = cur.execute("SELECT credits_cents FROM orgs WHERE id = ?", (org_id,)).fetchone()
         if row is None:
             raise NotFound(f"organization {org_id} not found")
-        return int(row[0])
+        return int(row["credits_cents"])
 
     # --- phone numbers --------------------------------------------------------------
 
-    def list_numbers(self, org_id: str) -> list[PhoneNumber]:
+    def list_numbers(self, org_id: str) -> list[StoredNumber]:
         """All live numbers of the org, oldest first."""
         with self._transaction() as cur:
             rows = cur.execute(
@@ -346,20 +348,22 @@ class Store:
             ).fetchall()
         return [_number_from_row(row) for row in rows]
 
-    def get_number(self, org_id: str, number_id: str) -> PhoneNumber:
+    def get_number(self, org_id: str, number_id: str) -> StoredNumber:
         """One number of the org; another org's id is NotFound, like an unknown one."""
         with self._transaction() as cur:
             return self._fetch_number(cur, org_id, number_id)
 
-    def _fetch_number(self, cur: sqlite3.Cursor, org_id: str | None, number_id: str) -> PhoneNumber:
+    def _fetch_number(
+        self, cur: sqlite3.Cursor, org_id: str | None, number_id: str
+    ) -> StoredNumber:
         row = cur.execute(
             f"SELECT {NUMBER_COLUMNS} FROM phone_numbers n WHERE n.id = ?", (number_id,)
         ).fetchone()
-        if row is None or (org_id is not None and row[1] != org_id):
+        if row is None or (org_id is not None and row["org_id"] != org_id):
             raise NotFound("Phone number not found")
         return _number_from_row(row)
 
-    def purchase_number(self, org_id: str, e164: str, routing: Routing) -> PhoneNumber:
+    def purchase_number(self, org_id: str, e164: str, routing: Routing) -> StoredNumber:
         """Buy a managed number from the pool, debiting upfront plus the first month."""
         if not e164.startswith("+1"):
             raise InvalidInput("e164", "managed numbers are US numbers (+1); import others")
@@ -391,7 +395,7 @@ class Store:
 
     def import_number(
         self, org_id: str, e164: str, routing: Routing, sip: SipAttachment
-    ) -> PhoneNumber:
+    ) -> StoredNumber:
         """Bring a SIP-trunk number in: not gated on verification and not charged.
 
         When both an installation and a trunk id are given the installation wins and the
@@ -414,7 +418,7 @@ class Store:
             number_id = self._insert_number(cur, org_id, e164, "sip_trunk", routing, sip, now)
             return self._fetch_number(cur, org_id, number_id)
 
-    def update_number(self, org_id: str, number_id: str, patch: RoutingPatch) -> PhoneNumber:
+    def update_number(self, org_id: str, number_id: str, patch: RoutingPatch) -> StoredNumber:
         """Change the routing of a number; the result must still satisfy the inbound rule."""
         with self._transaction() as cur:
             current = self._fetch_number(cur, org_id, number_id)
@@ -469,19 +473,19 @@ class Store:
             rows = cur.execute(query, (*params, limit)).fetchall()
         return [
             AvailableNumber(
-                e164=row[0],
-                friendly_name=row[1],
-                monthly_cost_usd=cents_to_usd(row[2]),
-                upfront_cost_usd=cents_to_usd(row[3]),
-                features=tuple(json.loads(row[4])),
-                state=row[5],
-                locality=row[6],
-                rate_center=row[7],
+                e164=row["e164"],
+                friendly_name=row["friendly_name"],
+                monthly_cost_usd=cents_to_usd(row["monthly_cents"]),
+                upfront_cost_usd=cents_to_usd(row["upfront_cents"]),
+                features=tuple(json.loads(row["features"])),
+                state=row["state"],
+                locality=row["locality"],
+                rate_center=row["rate_center"],
             )
             for row in rows
         ]
 
-    def suspend_number(self, number_id: str, suspended: bool = True) -> PhoneNumber:
+    def suspend_number(self, number_id: str, suspended: bool = True) -> StoredNumber:
         """Set (or clear) ``suspendedAt`` of any org's number, as the platform would."""
         with self._transaction() as cur:
             number = self._fetch_number(cur, None, number_id)
@@ -567,7 +571,7 @@ class Store:
 
     def _require_verification(self, cur: sqlite3.Cursor, org_id: str) -> None:
         row = cur.execute("SELECT status FROM verifications WHERE org_id = ?", (org_id,)).fetchone()
-        status = "missing" if row is None else row[0]
+        status = "missing" if row is None else row["status"]
         if status not in PURCHASE_GATE_STATUSES:
             raise VerificationRequired(
                 "Business verification required: submit a business verification before "

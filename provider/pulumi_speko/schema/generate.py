@@ -28,12 +28,14 @@ from pulumi_speko._version import __version__
 from pulumi_speko.api import models
 from pulumi_speko.families import camel_name
 from pulumi_speko.resources import (
+    DEFAULT,
+    DESCRIPTION,
+    REPLACES,
     business_verification,
     functions,
     phone_number,
     sip_trunk_phone_number,
 )
-from pulumi_speko.resources._declare import DEFAULT, DESCRIPTION, REPLACES
 from pulumi_speko.schema import _docs
 from pulumi_speko.schema._annotations import (
     dataclass_field_types,
@@ -99,8 +101,8 @@ def resource_sources() -> tuple[ResourceSource, ...]:
     """The three resources, with the wire models their providers read and write."""
     return (
         # e164 or area_code: the provider buys a search match when e164 is not given.
-        _source(phone_number, models.PhoneNumber, models.PhoneNumberCreate, {"e164"}),
-        _source(sip_trunk_phone_number, models.PhoneNumber, models.PhoneNumberImport),
+        _source(phone_number, models.PhoneNumberRecord, models.PhoneNumberCreate, {"e164"}),
+        _source(sip_trunk_phone_number, models.PhoneNumberRecord, models.PhoneNumberImport),
         _source(business_verification, models.VerificationSubmission, models.VerificationDraft),
     )
 
@@ -163,6 +165,8 @@ class TypeRegistry:
     def type_name(self, cls: type) -> str:
         """The schema name of an object class."""
         name = cls.__name__.removesuffix("Args") if dataclasses.is_dataclass(cls) else cls.__name__
+        if isinstance(cls, type) and issubclass(cls, BaseModel):
+            name = models.contract_name(cls)
         return f"{name}Info" if name in self._resource_names else name
 
     def specs(self) -> dict[str, dict[str, Any]]:
@@ -177,11 +181,11 @@ class TypeRegistry:
         sources = self._sources[token]
         spec = object_spec(token.rsplit(":", 1)[1], sources, self)
         model = next((s for s in sources if issubclass(s, BaseModel)), None)
-        if model is not None and model.__name__ in self._resource_names:
+        if model is not None and models.contract_name(model) in self._resource_names:
             note = _docs.RENAMED_TYPE_NOTE.format(
                 module=model.__module__,
                 name=model.__name__,
-                resource_token=f"{PACKAGE}:{MODULE}:{model.__name__}",
+                resource_token=f"{PACKAGE}:{MODULE}:{models.contract_name(model)}",
             )
             spec["description"] = f"{spec['description']}\n\n{note}"
         return spec
