@@ -39,6 +39,7 @@ __all__ = [
     "OPERATIONS",
     "RunResult",
     "default_state_file",
+    "namespaced",
     "project_name",
     "run_program",
 ]
@@ -76,6 +77,12 @@ def project_name(program_dir: Path) -> str:
     text = project_file.read_text(encoding="utf-8") if project_file.is_file() else ""
     found = re.search(r"^name:\s*['\"]?([^'\"\s]+)", text, re.MULTILINE)
     return found.group(1) if found else program_dir.resolve().name
+
+
+def namespaced(key: str, project: str) -> str:
+    """A stack config key with a namespace: ``key`` itself when it has one, else the
+    project's (``label`` -> ``phones:label``), as ``pulumi config set`` does."""
+    return key if ":" in key else f"{project}:{key}"
 
 
 def run_program(

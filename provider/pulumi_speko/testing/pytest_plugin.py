@@ -1,0 +1,51 @@
+"""The ``speko`` pytest plugin: test your own Pulumi programs against a local sandbox.
+
+Installing ``pulumi-speko[sandbox]`` registers it (entry point ``pytest11``), so any
+test may ask for these fixtures without a ``conftest.py``:
+
+- ``speko_sandbox`` (per test): a :class:`~pulumi_speko.testing.kit.SpekoSandbox`, the
+  session's sandbox reset to its seed, with no fault rules and an empty request log;
+  its ``run(program_dir, *operations, config=...)`` runs a program through the real
+  providers, as ``pulumi-speko run`` does, with the state in a temporary directory.
+- ``speko_sandbox_server`` (per session): the sandbox itself, served on a free loopback
+  port in this process, as it is after the tests before (``speko_sandbox`` cleans it).
+
+See ``docs/testing.md``. This module imports nothing heavy: FastAPI, uvicorn and the
+runner load when a test first uses a fixture, so the plugin costs other projects' test
+runs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from pulumi_speko.testing.kit import SpekoSandbox
+    from pulumi_speko.testing.sandbox import RunningSandbox
+
+__all__ = ["speko_sandbox", "speko_sandbox_server"]
+
+
+@pytest.fixture(scope="session")
+def speko_sandbox_server() -> Iterator[RunningSandbox]:
+    """One sandbox for the test session (ask for ``speko_sandbox`` for a clean one)."""
+    from pulumi_speko.testing.sandbox import running_sandbox
+
+    with running_sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def speko_sandbox(
+    speko_sandbox_server: RunningSandbox, tmp_path_factory: pytest.TempPathFactory
+) -> SpekoSandbox:
+    """The session's sandbox reset to its seed, and a runner of programs against it."""
+    from pulumi_speko.testing.kit import SpekoSandbox, reset_to_seed
+
+    reset_to_seed(speko_sandbox_server)
+    return SpekoSandbox.of(
+        speko_sandbox_server, lambda: tmp_path_factory.mktemp("speko-state", numbered=True)
+    )
