@@ -32,7 +32,14 @@ __all__ = ["speko_sandbox", "speko_sandbox_server"]
 @pytest.fixture(scope="session")
 def speko_sandbox_server() -> Iterator[RunningSandbox]:
     """One sandbox for the test session (ask for ``speko_sandbox`` for a clean one)."""
-    from pulumi_speko.testing.sandbox import running_sandbox
+    try:
+        from pulumi_speko.testing.sandbox import running_sandbox
+    except ModuleNotFoundError as error:
+        pytest.fail(
+            f"cannot start the speko sandbox: {error.name} is missing; "
+            "install the sandbox extra: pip install 'pulumi-speko[sandbox]'",
+            pytrace=False,
+        )
 
     with running_sandbox() as running:
         yield running
