@@ -32,14 +32,14 @@ __all__ = ["speko_sandbox", "speko_sandbox_server"]
 @pytest.fixture(scope="session")
 def speko_sandbox_server() -> Iterator[RunningSandbox]:
     """One sandbox for the test session (ask for ``speko_sandbox`` for a clean one)."""
-    try:
-        from pulumi_speko.testing.sandbox import running_sandbox
-    except ModuleNotFoundError as error:
+    missing = _missing_sandbox_module()
+    if missing is not None:
         pytest.fail(
-            f"cannot start the speko sandbox: {error.name} is missing; "
+            f"cannot start the speko sandbox: {missing} is missing; "
             "install the sandbox extra: pip install 'pulumi-speko[sandbox]'",
             pytrace=False,
         )
+    from pulumi_speko.testing.sandbox import running_sandbox
 
     with running_sandbox() as running:
         yield running
@@ -56,3 +56,12 @@ def speko_sandbox(
     return SpekoSandbox.of(
         speko_sandbox_server, lambda: tmp_path_factory.mktemp("speko-state", numbered=True)
     )
+
+
+def _missing_sandbox_module() -> str | None:
+    """The module the sandbox needs and cannot import (FastAPI, uvicorn), if any."""
+    try:
+        import pulumi_speko.testing.sandbox  # noqa: F401
+    except ModuleNotFoundError as error:
+        return error.name or "a module of the sandbox extra"
+    return None
