@@ -76,3 +76,19 @@ def test_a_rate_limited_purchase_is_retried_and_buys_one_number(
     assert [entry.status for entry in log if (entry.method, entry.path) == PURCHASE] == [429, 201]
     managed = [n for n in live_numbers(speko_sandbox).values() if n["source"] == "managed"]
     assert len(managed) == 1
+
+
+def test_a_purchase_whose_answer_is_lost_is_adopted_not_bought_twice(
+    speko_sandbox: SpekoSandbox,
+) -> None:
+    credits = speko_sandbox.control.get_credits(speko_sandbox.org_id)
+    speko_sandbox.control.add_fault(*PURCHASE, action="drop", times=1)
+
+    speko_sandbox.run(PROGRAM, "up")
+
+    log = speko_sandbox.control.request_log()
+    assert [entry.dropped for entry in log if (entry.method, entry.path) == PURCHASE] == [True]
+    managed = [n for n in live_numbers(speko_sandbox).values() if n["source"] == "managed"]
+    assert len(managed) == 1
+    price_of_one = credits - speko_sandbox.control.get_credits(speko_sandbox.org_id)
+    assert price_of_one == 3  # 1.00 USD upfront and the first month at 2.00 USD

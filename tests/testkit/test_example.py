@@ -14,7 +14,7 @@ EXAMPLE = ROOT / "examples" / "testing"
 def test_the_example_tests_of_a_user_program_pass() -> None:
     finished = run_python("-m", "pytest", "-p", "no:cacheprovider", "-q", str(EXAMPLE), cwd=ROOT)
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-2000:]
-    assert "3 passed" in finished.stdout
+    assert "4 passed" in finished.stdout
 
 
 def test_the_example_gets_its_fixture_from_the_plugin_alone() -> None:
