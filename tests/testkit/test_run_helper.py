@@ -3,6 +3,7 @@ test's sandbox, its config namespaced, its state kept per test outside the progr
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,11 @@ def test_a_run_without_operations_is_refused(
 ) -> None:
     with pytest.raises(ValueError, match="name at least one operation"):
         speko_sandbox.run(program_dir)
+
+
+def test_a_run_works_after_asyncio_run_left_no_event_loop(
+    speko_sandbox: SpekoSandbox, program_dir: Path
+) -> None:
+    asyncio.run(asyncio.sleep(0))  # as another test of the user's may have done before
+    speko_sandbox.run(program_dir, "up")
+    assert labels(speko_sandbox, speko_sandbox.org_id) == {LINE: "Line"}
