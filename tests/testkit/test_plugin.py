@@ -65,3 +65,10 @@ def test_without_the_sandbox_extra_the_fixture_fails_in_one_line(tmp_path: Path)
     )
     assert "not reached" not in finished.stdout
     assert "During handling" not in finished.stdout
+
+
+def test_the_library_is_not_rewritten_by_pytest_for_the_plugins_sake() -> None:
+    import pulumi_speko.docs_command  # imported here, after the plugin was registered
+
+    loader = type(pulumi_speko.docs_command.__loader__).__name__
+    assert loader != "AssertionRewritingHook"

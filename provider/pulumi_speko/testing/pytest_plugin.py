@@ -17,8 +17,9 @@ runs nothing.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import pytest
 
@@ -27,6 +28,29 @@ if TYPE_CHECKING:
     from pulumi_speko.testing.sandbox import RunningSandbox
 
 __all__ = ["speko_sandbox", "speko_sandbox_server"]
+
+_PACKAGE: Final = "pulumi_speko"
+
+
+def _leave_the_package_unrewritten() -> None:
+    """Undo pytest's marking of the whole ``pulumi_speko`` package for assertion rewriting.
+
+    pytest marks every top-level package of a distribution that has a ``pytest11`` entry
+    point, so without this each module of the library (client, sandbox, native plugin…)
+    would be parsed again by the rewriter on import, in the user's suite too. That costs
+    time, and CPython 3.11.7's parser fails there ("AST constructor recursion depth
+    mismatch") when the import happens deep in a test. pytest has no public way to
+    unmark; this touches its hook's private set and does nothing if that changes.
+    """
+    for finder in sys.meta_path:
+        marked = getattr(finder, "_must_rewrite", None)
+        cache = getattr(finder, "_marked_for_rewrite_cache", None)
+        if isinstance(marked, set) and isinstance(cache, dict) and _PACKAGE in marked:
+            marked.discard(_PACKAGE)
+            cache.clear()
+
+
+_leave_the_package_unrewritten()
 
 
 @pytest.fixture(scope="session")
