@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from pulumi_speko.audit.api_options import EXIT_ERROR, EXIT_OK, add_api_arguments
-from pulumi_speko.runner.program import DEFAULT_STACK, OPERATIONS, STATE_DIR_NAME
+from pulumi_speko.runner.program import DEFAULT_STACK, OPERATIONS, STATE_DIR_NAME, namespaced
 
 if TYPE_CHECKING:
     from pulumi_speko.runner.engine import Step
@@ -147,7 +147,7 @@ def _program_config(pairs: Sequence[str], project: str) -> dict[str, str]:
         if not separator or not key.strip():
             raise _UsageError(f"--config {pair!r}: expected KEY=VALUE, e.g. routingTable=x.csv")
         key = key.strip()
-        config[key if ":" in key else f"{project}:{key}"] = value
+        config[namespaced(key, project)] = value
     return config
 
 

@@ -16,6 +16,7 @@ only dynamic-provider resources.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -39,6 +40,7 @@ __all__ = [
     "OPERATIONS",
     "RunResult",
     "default_state_file",
+    "namespaced",
     "project_name",
     "run_program",
 ]
@@ -76,6 +78,12 @@ def project_name(program_dir: Path) -> str:
     text = project_file.read_text(encoding="utf-8") if project_file.is_file() else ""
     found = re.search(r"^name:\s*['\"]?([^'\"\s]+)", text, re.MULTILINE)
     return found.group(1) if found else program_dir.resolve().name
+
+
+def namespaced(key: str, project: str) -> str:
+    """A stack config key with a namespace: ``key`` itself when it has one, else the
+    project's (``label`` -> ``phones:label``), as ``pulumi config set`` does."""
+    return key if ":" in key else f"{project}:{key}"
 
 
 def run_program(
@@ -164,6 +172,7 @@ def _run_under_mocks(
             failures.append(error)
             raise error
 
+    _ensure_event_loop()
     # A fresh root stack resource: set_mocks keeps the one of an earlier run, exports and all.
     reset_options(project=engine.state.project, stack=engine.state.stack)
     set_all_config(dict(config), [key for key in (CONFIG_API_KEY,) if key in config])
@@ -189,6 +198,17 @@ def _run_under_mocks(
                 raise failures[0] from None
             raise RunError(f"the program failed: {_last_line(error)}") from None
     return outputs
+
+
+def _ensure_event_loop() -> None:
+    """Give this thread an open event loop: the SDK's mock runtime creates its futures on
+    the current one, and an earlier ``asyncio.run`` (in a test before, say) leaves none."""
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None or loop.is_closed():
+        asyncio.set_event_loop(asyncio.new_event_loop())
 
 
 @contextmanager

@@ -1,0 +1,1 @@
+"""The testing kit: the `speko` pytest plugin and the user tests written against it."""
