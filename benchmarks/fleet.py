@@ -8,7 +8,10 @@ number's routing, delete. The same work is done with the bare ``pulumi_speko.api
 from as many threads as the baseline (refresh: one GET per number, what a naive provider
 does), and by the SDK floor: the thinnest dynamic provider (``fleetlib.thin_provider``,
 one bare client call per operation) in the same host, which shows what the host costs
-any dynamic provider and so what part of the provider's time is its own. It prints the
+any dynamic provider and so what part of the provider's time is its own. The plugin tier
+does the same through the ``speko`` provider plugin (``pulumi-resource-speko``, type
+``speko:index:SipTrunkPhoneNumber``, camelCase properties), as a program in another
+language would. It prints the
 table, the size of the serialized provider and of one resource's state, the import time
 of ``pulumi_speko`` over ``pulumi``, and the issue's targets.
 
@@ -50,6 +53,7 @@ from fleetlib.sizes import provider_sizes, state_size
 from fleetlib.workloads import (
     BaselineTier,
     Fleet,
+    PluginTier,
     ProviderTier,
     TierRun,
     ensure_no_numbers,
@@ -176,6 +180,8 @@ def run_fleet(
 def _run_tier(tier: str, endpoint: SandboxEndpoint, fleet: Fleet, driver: str) -> TierRun:
     if tier == report.PROVIDER:
         return ProviderTier(endpoint, fleet, driver).run()
+    if tier == report.PLUGIN:
+        return PluginTier(endpoint, fleet, driver).run()
     if tier == report.FLOOR:
         return floor_tier(endpoint, fleet, driver).run()
     return BaselineTier(endpoint, fleet).run()

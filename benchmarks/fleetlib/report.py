@@ -22,9 +22,10 @@ from fleetlib.workloads import (
 )
 
 PROVIDER: Final = "provider"
+PLUGIN: Final = "plugin"
 FLOOR: Final = "SDK floor"
 BASELINE: Final = "bare client"
-TIERS: Final = (PROVIDER, FLOOR, BASELINE)
+TIERS: Final = (PROVIDER, PLUGIN, FLOOR, BASELINE)
 """The table's tiers, in its order; every ratio is over the last one's wall time."""
 
 REFRESH_MAX_REQUESTS: Final = 3
@@ -154,7 +155,7 @@ def render_added_cost(rows: Sequence[Row], count: int) -> str:
     added, over_floor = [], []
     for operation in RATIO_OPERATIONS:
         theirs = by_key[(operation, BASELINE)]
-        tiers = [tier for tier in (FLOOR, PROVIDER) if (operation, tier) in by_key]
+        tiers = [tier for tier in (FLOOR, PROVIDER, PLUGIN) if (operation, tier) in by_key]
         cells = [
             f"{tier} {(by_key[(operation, tier)].seconds - theirs.seconds) / count * 1000:+.2f} ms"
             for tier in tiers

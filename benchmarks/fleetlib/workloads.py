@@ -1,13 +1,14 @@
 """The fleet's lifecycle, driven through the provider host and with the bare client.
 
-Three tiers do the same work against the same sandbox: the real provider and the SDK's
+Four tiers do the same work against the same sandbox: the real provider and the SDK's
 floor (:mod:`fleetlib.thin_provider`, one bare client call per operation) each in the
-SDK's provider host, and the bare client on its own. They import N SIP-trunk numbers,
+SDK's provider host, the ``speko`` provider plugin (:class:`PluginTier`), and the bare
+client on its own. They import N SIP-trunk numbers,
 read them all, change the routing of each, release them all. Each operation is timed
 on the wall clock with ``threads`` concurrent callers (the engine calls the provider host
 from four threads) and its API requests are counted from the sandbox's request log.
 
-The provider tier starts one provider host per Pulumi command (``up``, ``refresh``,
+The host tiers start one provider host per Pulumi command (``up``, ``refresh``,
 ``preview``, ``up``, ``destroy``), as the engine does. Starting the host and loading the
 provider (``Configure`` and one ``Check``, which calls no API) is outside the timed
 window and reported on its own: it is a per-command cost, not a per-resource one.
@@ -28,12 +29,14 @@ from urllib.parse import urlsplit
 
 from pulumi.dynamic import ResourceProvider
 from pulumi_speko.api import Client, PhoneNumberImport, PhoneNumberUpdate
+from pulumi_speko.families import camel_name, native_token
 from pulumi_speko.resources.sip_trunk_phone_number import (
     TYPE_TOKEN,
     SipTrunkPhoneNumberProvider,
 )
 from pulumi_speko.testing import DEMO_API_KEY, DEMO_ORG, SandboxControl
 from pulumi_speko.testing.engine import EngineHost, serialize_provider
+from pulumi_speko.testing.plugin import PluginHost
 
 from fleetlib import connections
 from fleetlib.drivers import DRIVERS, Bag, Checked, Driver, Pending
@@ -176,6 +179,9 @@ class ProviderTier:
     ``PYTHONPATH`` so that it can import a provider that is not installed.
     """
 
+    type_token: str = TYPE_TOKEN
+    """The resource type the engine names in every request."""
+
     def __init__(
         self,
         endpoint: SandboxEndpoint,
@@ -274,20 +280,26 @@ class ProviderTier:
     def _command(self, run: TierRun) -> Iterator[Driver]:
         """A fresh provider host, configured, its provider loaded: one Pulumi command."""
         began = time.perf_counter()
+        with self._configured_host() as host:
+            # The first call unpickles the provider, which imports its module: a cost of
+            # each command, paid before any resource's work, so kept out of the rows.
+            host.check(self.type_token, "warm-up", {}, self.program_inputs(0, 1))
+            run.host_starts.append(time.perf_counter() - began)
+            driver = self.make_driver(host, self.type_token)
+            try:
+                yield driver
+            finally:
+                driver.close()
+
+    @contextmanager
+    def _configured_host(self) -> Iterator[EngineHost]:
+        """The SDK's provider host, started and configured with the demo key."""
         with EngineHost(env=self.host_env) as host:
             host.configure(
                 {"speko:apiKey": DEMO_API_KEY, "speko:baseUrl": self.base_url},
                 secret_keys=["speko:apiKey"],
             )
-            # The first call unpickles the provider, which imports its module: a cost of
-            # each command, paid before any resource's work, so kept out of the rows.
-            host.check(TYPE_TOKEN, "warm-up", {}, self.program_inputs(0, 1))
-            run.host_starts.append(time.perf_counter() - began)
-            driver = self.make_driver(host, TYPE_TOKEN)
-            try:
-                yield driver
-            finally:
-                driver.close()
+            yield host
 
     def _timed(self, run: TierRun, operation: str, pendings: list[Pending[T]]) -> list[T]:
         """Make every call from the pool's threads, timed and counted; decode afterwards."""
@@ -329,6 +341,29 @@ class ProviderTier:
 
 def _make_call(pending: Pending[Any]) -> Any:
     return pending.call()
+
+
+class PluginTier(ProviderTier):
+    """The fleet through the ``speko`` provider plugin (``pulumi-resource-speko``), as
+    the engine drives it for a program in any language: the native type token, camelCase
+    properties, no ``__provider`` (the plugin is the provider)."""
+
+    type_token = native_token(TYPE_TOKEN)
+
+    def program_inputs(self, index: int, version: int) -> Bag:
+        """The provider tier's inputs, camelCase and without ``__provider``."""
+        inputs = super().program_inputs(index, version)
+        return {camel_name(key): value for key, value in inputs.items() if key != PROVIDER_KEY}
+
+    @contextmanager
+    def _configured_host(self) -> Iterator[EngineHost]:
+        """The plugin, started and configured with the demo key (provider inputs)."""
+        # Empty SPEKO_* variables: the plugin must use what Configure sends, nothing else.
+        with PluginHost(env={"SPEKO_API_KEY": "", "SPEKO_BASE_URL": ""}) as host:
+            host.configure(
+                {"apiKey": DEMO_API_KEY, "baseUrl": self.base_url}, secret_keys=["apiKey"]
+            )
+            yield host
 
 
 def floor_tier(endpoint: SandboxEndpoint, fleet: Fleet, driver: str = "wire") -> ProviderTier:

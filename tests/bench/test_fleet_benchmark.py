@@ -22,6 +22,7 @@ from fleetlib.workloads import (
     REFRESH,
     UPDATE,
     Measurement,
+    PluginTier,
     TierRun,
     route_of,
 )
@@ -47,7 +48,8 @@ def rows_of(outcome: Outcome) -> dict[tuple[str, str], report.Row]:
 
 def test_the_table_has_every_row_of_every_tier(outcome: Outcome) -> None:
     rows = rows_of(outcome)
-    expected = {(op, tier) for op in OPERATIONS for tier in (report.PROVIDER, report.FLOOR)}
+    host_tiers = (report.PROVIDER, report.PLUGIN, report.FLOOR)
+    expected = {(op, tier) for op in OPERATIONS for tier in host_tiers}
     expected |= {(op, report.BASELINE) for op in OPERATIONS if op != DIFF}
     assert set(rows) == expected
     rendered = report.render_table(list(rows.values()))
@@ -55,19 +57,34 @@ def test_the_table_has_every_row_of_every_tier(outcome: Outcome) -> None:
         assert operation in rendered
 
 
-def test_the_provider_makes_the_requests_the_design_promises(outcome: Outcome) -> None:
+@pytest.mark.parametrize("tier", [report.PROVIDER, report.PLUGIN])
+def test_the_provider_makes_the_requests_the_design_promises(outcome: Outcome, tier: str) -> None:
     rows = rows_of(outcome)
-    assert rows[(CREATE, report.PROVIDER)].routes == Counter({IMPORT: COUNT})
-    refresh = rows[(REFRESH, report.PROVIDER)]
+    assert rows[(CREATE, tier)].routes == Counter({IMPORT: COUNT})
+    refresh = rows[(REFRESH, tier)]
     assert refresh.requests <= report.REFRESH_MAX_REQUESTS
     assert refresh.routes == Counter({"GET /v1/phone-numbers": 1})  # one list, no GET by id
-    assert rows[(DIFF, report.PROVIDER)].requests == 0
-    assert rows[(UPDATE, report.PROVIDER)].routes == Counter({f"PATCH {BY_ID}": COUNT})
+    assert rows[(DIFF, tier)].requests == 0
+    assert rows[(UPDATE, tier)].routes == Counter({f"PATCH {BY_ID}": COUNT})
     # A destroy lists once per process, to learn the key's organization while the numbers
     # are still listed: a 404 then counts as released only for that organization's numbers.
-    assert rows[(DELETE, report.PROVIDER)].routes == Counter(
+    assert rows[(DELETE, tier)].routes == Counter(
         {f"DELETE {BY_ID}": COUNT, "GET /v1/phone-numbers": 1}
     )
+
+
+def test_the_plugin_tier_speaks_the_native_family(outcome: Outcome) -> None:
+    plugin_run = outcome.results[0].runs[report.PLUGIN][0]
+    provider_run = outcome.results[0].provider_runs[0]
+    assert PluginTier.type_token == "speko:index:SipTrunkPhoneNumber"
+    program_keys = {"e164", "sipConnectionInstallationId", "sipProviderName", "label"}
+    assert program_keys <= set(plugin_run.sample_inputs)  # Check adds the defaults
+    assert not [key for key in plugin_run.sample_inputs if "_" in key]
+    assert "sipConnectionInstallationId" in plugin_run.sample_outputs
+    assert "__provider" not in plugin_run.sample_outputs
+    assert plugin_run.sample_outputs["e164"] == provider_run.sample_outputs["e164"]
+    assert DEMO_API_KEY not in repr(plugin_run.sample_inputs) + repr(plugin_run.sample_outputs)
+    assert "plugin" in report.render_added_cost(outcome.results[0].rows(), COUNT)
 
 
 def test_the_baseline_and_the_sdk_floor_make_one_request_per_number(outcome: Outcome) -> None:
@@ -162,7 +179,8 @@ def test_ratios_and_missed_targets_are_computed_from_the_medians() -> None:
     runs = {report.PROVIDER: provider, report.FLOOR: floor, report.BASELINE: baseline}
     rows = report.summarize(runs, count=10)
     by_key = {(row.operation, row.tier): row for row in rows}
-    assert [row.tier for row in rows if row.operation == CREATE] == list(report.TIERS)
+    without_plugin = [tier for tier in report.TIERS if tier != report.PLUGIN]
+    assert [row.tier for row in rows if row.operation == CREATE] == without_plugin
     assert by_key[(CREATE, report.PROVIDER)].ratio == 2.0  # median of 1.0 and 3.0
     assert by_key[(CREATE, report.FLOOR)].ratio == 1.6
     assert by_key[(REFRESH, report.PROVIDER)].requests == 4  # the worst run
