@@ -102,7 +102,7 @@ def test_the_example_pack_serves_the_rules_as_the_engine_starts_it(tmp_path: Pat
         assert process.stdout is not None
         port = int(process.stdout.readline().strip())
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            grpc.channel_ready_future(channel).result(timeout=30)
+            grpc.channel_ready_future(channel).result(timeout=120)
             stub = analyzer_pb2_grpc.AnalyzerStub(channel)
             info = stub.GetAnalyzerInfo(empty_pb2.Empty())
             request = proto.AnalyzeRequest(
@@ -118,7 +118,7 @@ def test_the_example_pack_serves_the_rules_as_the_engine_starts_it(tmp_path: Pat
         assert [d.policyName for d in diagnostics] == ["speko-e164-format"]
     finally:
         process.send_signal(signal.SIGINT)
-        process.communicate(timeout=30)
+        process.communicate(timeout=120)  # a hang guard: a loaded machine needs >30 s
     assert process.returncode == 0
 
 

@@ -17,7 +17,8 @@ import httpx
 import pytest
 from pulumi_speko.sandbox.command import add_arguments, parse_api_key
 
-STARTUP_SECONDS = 20
+STARTUP_SECONDS = 60  # a bound, not a wait: a loaded machine starts a sandbox slowly
+REQUEST_SECONDS = 60
 
 
 class SandboxProcess:
@@ -70,7 +71,8 @@ def sandbox_process(*args: str) -> Iterator[SandboxProcess]:
 
 
 def _get(base_url: str, key: str, path: str = "/v1/phone-numbers") -> httpx.Response:
-    return httpx.get(base_url + path, headers={"Authorization": f"Bearer {key}"})
+    headers = {"Authorization": f"Bearer {key}"}
+    return httpx.get(base_url + path, headers=headers, timeout=REQUEST_SECONDS)
 
 
 def test_serves_the_seed_and_stops_cleanly_on_sigterm() -> None:
@@ -95,6 +97,7 @@ def test_extra_keys_and_persistence_across_runs(tmp_path: Path) -> None:
             first.base_url + "/v1/phone-numbers/import",
             json={"e164": "+442071234567", "sipConnectionInstallationId": "sci_demo"},
             headers={"Authorization": "Bearer sk_ci"},
+            timeout=REQUEST_SECONDS,
         )
         assert imported.status_code == 201
         assert _get(first.base_url, "sk_extra").json() == []

@@ -67,8 +67,8 @@ UNKNOWN: Final[str] = rpc.UNKNOWN
 _Struct = Any
 
 DEFAULT_CALL_TIMEOUT: Final = 120.0
-DEFAULT_START_TIMEOUT: Final = 30.0
-DEFAULT_CLOSE_TIMEOUT: Final = 10.0
+DEFAULT_START_TIMEOUT: Final = 60.0
+DEFAULT_CLOSE_TIMEOUT: Final = 60.0  # a bound for a hung host; a busy machine needs >10 s
 
 _DIFF_CHANGES: Final[dict[int, bool | None]] = {
     provider_pb2.DiffResponse.DIFF_UNKNOWN: None,
