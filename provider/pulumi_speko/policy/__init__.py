@@ -12,61 +12,13 @@ resources, the API client or the sandbox.
 
 from __future__ import annotations
 
-from pulumi_speko.policy.credentials import (
-    CREDENTIAL_FRAGMENTS,
-    CREDENTIAL_WORDS,
-    credential_key_paths,
-    looks_like_credential,
-)
-from pulumi_speko.policy.pack import POLICIES, RULES, SPEKO_TYPES, Rule, resource_view, rules_table
-from pulumi_speko.policy.rules import (
-    BUSINESS_VERIFICATION_TYPE,
-    DEFAULT_MAX_MANAGED_NUMBERS,
-    E164_PATTERN,
-    NUMBER_TYPES,
-    PHONE_NUMBER_TYPE,
-    SIP_TRUNK_PHONE_NUMBER_TYPE,
-    ResourceView,
-    StackViolation,
-    check_e164_format,
-    check_inbound_routed,
-    check_label_required,
-    check_managed_number_protected,
-    check_max_managed_numbers,
-    check_no_secrets_in_dispatch_metadata,
-    check_unique_e164,
-    check_verification_before_purchase,
-)
+from pulumi_speko.policy import credentials, pack, rules
+from pulumi_speko.policy.credentials import *  # noqa: F403 (exported as credentials.__all__)
+from pulumi_speko.policy.pack import *  # noqa: F403 (exported as pack.__all__)
+from pulumi_speko.policy.rules import *  # noqa: F403 (exported as rules.__all__)
 from pulumi_speko.policy.values import UNKNOWN, is_unknown, to_plain
 
-__all__ = [
-    "BUSINESS_VERIFICATION_TYPE",
-    "CREDENTIAL_FRAGMENTS",
-    "CREDENTIAL_WORDS",
-    "DEFAULT_MAX_MANAGED_NUMBERS",
-    "E164_PATTERN",
-    "NUMBER_TYPES",
-    "PHONE_NUMBER_TYPE",
-    "POLICIES",
-    "RULES",
-    "SIP_TRUNK_PHONE_NUMBER_TYPE",
-    "SPEKO_TYPES",
-    "UNKNOWN",
-    "ResourceView",
-    "Rule",
-    "StackViolation",
-    "check_e164_format",
-    "check_inbound_routed",
-    "check_label_required",
-    "check_managed_number_protected",
-    "check_max_managed_numbers",
-    "check_no_secrets_in_dispatch_metadata",
-    "check_unique_e164",
-    "check_verification_before_purchase",
-    "credential_key_paths",
-    "is_unknown",
-    "looks_like_credential",
-    "resource_view",
-    "rules_table",
-    "to_plain",
-]
+__all__ = ["UNKNOWN", "is_unknown", "to_plain"]
+__all__ += credentials.__all__
+__all__ += pack.__all__
+__all__ += rules.__all__

@@ -94,84 +94,88 @@ def _types_section(spec: Any, types: Mapping[str, Any]) -> list[str]:
     return (["## Types", "", *parts]) if parts else []
 
 
+GENERATED_NOTE = "<!-- Generated from the code by `pulumi-speko docs`; do not edit. -->"
+
+
+def _page_head(title: str, summary: str) -> list[str]:
+    """The opening lines every reference page shares: title, generated note, summary."""
+    return [f"# {title}", "", GENERATED_NOTE, "", summary, ""]
+
+
+def _entry_head(token: str, entry: Mapping[str, Any]) -> list[str]:
+    """The opening lines of a resource's or function's page."""
+    return _page_head(token.rsplit(":", 1)[-1], str(entry.get("description", "")).strip())
+
+
+def _page_text(lines: list[str]) -> str:
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 def resource_page(token: str, resource: Mapping[str, Any], types: Mapping[str, Any]) -> str:
     """The reference page of one resource."""
-    lines = [
-        f"# {token.rsplit(':', 1)[-1]}",
-        "",
-        "<!-- Generated from the code by `pulumi-speko docs`; do not edit. -->",
-        "",
-        str(resource.get("description", "")).strip(),
-        "",
-        "## Inputs",
-        "",
-        properties_table(
-            resource.get("inputProperties", {}), resource.get("requiredInputs"), inputs=True
-        ),
-        "## Outputs",
-        "",
-        "Every input, and:",
-        "",
-        properties_table(
-            {
-                name: spec
-                for name, spec in resource.get("properties", {}).items()
-                if name not in resource.get("inputProperties", {})
-            },
-            resource.get("required"),
-        ),
-        *_types_section(resource, types),
-    ]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    inputs = resource.get("inputProperties", {})
+    output_only = {
+        name: spec for name, spec in resource.get("properties", {}).items() if name not in inputs
+    }
+    return _page_text(
+        [
+            *_entry_head(token, resource),
+            "## Inputs",
+            "",
+            properties_table(inputs, resource.get("requiredInputs"), inputs=True),
+            "## Outputs",
+            "",
+            "Every input, and:",
+            "",
+            properties_table(output_only, resource.get("required")),
+            *_types_section(resource, types),
+        ]
+    )
 
 
 def function_page(token: str, function: Mapping[str, Any], types: Mapping[str, Any]) -> str:
     """The reference page of one function."""
     inputs = function.get("inputs", {})
     outputs = function.get("outputs", {})
-    lines = [
-        f"# {token.rsplit(':', 1)[-1]}",
-        "",
-        "<!-- Generated from the code by `pulumi-speko docs`; do not edit. -->",
-        "",
-        str(function.get("description", "")).strip(),
-        "",
-        "## Arguments",
-        "",
-        properties_table(inputs.get("properties", {}), inputs.get("required"))
-        if inputs.get("properties")
-        else "None.\n",
-        "## Result",
-        "",
-        _type_name(outputs)
-        if "properties" not in outputs
-        else properties_table(outputs["properties"], outputs.get("required")),
-        "",
-        *_types_section(function, types),
-    ]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return _page_text(
+        [
+            *_entry_head(token, function),
+            "## Arguments",
+            "",
+            properties_table(inputs.get("properties", {}), inputs.get("required"))
+            if inputs.get("properties")
+            else "None.\n",
+            "## Result",
+            "",
+            _type_name(outputs)
+            if "properties" not in outputs
+            else properties_table(outputs["properties"], outputs.get("required")),
+            "",
+            *_types_section(function, types),
+        ]
+    )
+
+
+def _index_section(heading: str, tokens: list[str]) -> list[str]:
+    """A heading and one link line per page, by token."""
+    links = []
+    for token in tokens:
+        name = token.rsplit(":", 1)[-1]
+        links.append(f"- [{name}]({name}.md) (`{token}`)")
+    return [f"## {heading}", "", *links]
 
 
 def index_page(schema: Mapping[str, Any]) -> str:
     """The index of the reference pages."""
+    summary = (
+        "One page per resource and function, generated from the same metadata as `schema.json`."
+    )
     lines = [
-        "# Reference",
+        *_page_head("Reference", summary),
+        *_index_section("Resources", sorted(schema.get("resources", {}))),
         "",
-        "<!-- Generated from the code by `pulumi-speko docs`; do not edit. -->",
-        "",
-        "One page per resource and function, generated from the same metadata as "
-        "`schema.json`.",
-        "",
-        "## Resources",
-        "",
+        *_index_section("Functions", sorted(schema.get("functions", {}))),
     ]
-    for token in sorted(schema.get("resources", {})):
-        name = token.rsplit(":", 1)[-1]
-        lines.append(f"- [{name}]({name}.md) (`{token}`)")
-    lines += ["", "## Functions", ""]
-    for token in sorted(schema.get("functions", {})):
-        name = token.rsplit(":", 1)[-1]
-        lines.append(f"- [{name}]({name}.md) (`{token}`)")
     return "\n".join(lines) + "\n"
 
 
