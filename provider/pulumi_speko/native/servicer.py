@@ -96,8 +96,7 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
     ) -> provider_pb2.DiffResponse:
         """A changed setting updates the provider in place; nothing is replaced."""
         with self._errors(context, "diff the speko provider configuration"):
-            olds = revealed(self._deserialize(request.olds))
-            news = revealed(self._deserialize(request.news))
+            olds, news = map(revealed, self._olds_news(request))
             keys = sorted(k for k in {*olds, *news} - {"version"} if olds.get(k) != news.get(k))
             return _diff_response(keys, [], False, {k: _kind(olds, news, k, False) for k in keys})
 
@@ -121,9 +120,8 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
         self, request: provider_pb2.CheckRequest, context: _Context
     ) -> provider_pb2.CheckResponse:
         """The core's check; failures name camelCase properties."""
-        with self._errors(context, f"check {request.urn}"):
-            kind = self._resource(request.type)
-            olds, news = self._deserialize(request.olds), self._deserialize(request.news)
+        with self._resource_call(context, "check", request) as kind:
+            olds, news = self._olds_news(request)
             secrets = secret_names(news)
             result = self._provider(kind).check(
                 kind.inputs.to_snake(revealed(olds)), kind.inputs.to_snake(revealed(news))
@@ -146,10 +144,10 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
         self, request: provider_pb2.DiffRequest, context: _Context
     ) -> provider_pb2.DiffResponse:
         """The core's diff, with the property list and kinds it decided on."""
-        with self._errors(context, f"diff {request.urn}"):
-            kind = self._resource(request.type)
-            olds = kind.outputs.to_snake(revealed(self._deserialize(request.olds)))
-            news = kind.inputs.to_snake(revealed(self._deserialize(request.news)))
+        with self._resource_call(context, "diff", request) as kind:
+            old_bag, new_bag = self._olds_news(request)
+            olds = kind.outputs.to_snake(revealed(old_bag))
+            news = kind.inputs.to_snake(revealed(new_bag))
             provider = self._provider(kind)
             result = provider.diff(request.id, olds, news)
             changed = provider.changed_properties(olds, news)
@@ -169,8 +167,7 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
         self, request: provider_pb2.CreateRequest, context: _Context
     ) -> provider_pb2.CreateResponse:
         """The core's create; in preview, the inputs and unknown outputs, no API call."""
-        with self._errors(context, f"create {request.urn}"):
-            kind = self._resource(request.type)
+        with self._resource_call(context, "create", request) as kind:
             props = self._deserialize(request.properties)
             secrets = secret_names(props)
             if request.preview:
@@ -178,16 +175,15 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
                 previewed = {**kind.outputs.to_camel(outputs), **props}
                 return provider_pb2.CreateResponse(id="", properties=self._serialize(previewed))
             result = self._provider(kind).create(kind.inputs.to_snake(revealed(props)))
-            outs = concealed(kind.outputs.to_camel(result.outs or {}), secrets)
-            return provider_pb2.CreateResponse(id=str(result.id), properties=self._serialize(outs))
+            outs = self._outputs(kind, result.outs, secrets)
+            return provider_pb2.CreateResponse(id=str(result.id), properties=outs)
 
     def Read(
         self, request: provider_pb2.ReadRequest, context: _Context
     ) -> provider_pb2.ReadResponse:
         """Refresh (old outputs given) or import (only the id): live outputs, and the
         inputs that would declare them, keyed by the schema's input names."""
-        with self._errors(context, f"read {request.urn}"):
-            kind = self._resource(request.type)
+        with self._resource_call(context, "read", request) as kind:
             props = self._deserialize(request.properties)
             inputs = self._deserialize(request.inputs)
             if not request.id:
@@ -206,9 +202,7 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
             )
             return provider_pb2.ReadResponse(
                 id=str(result.id),
-                properties=self._serialize(
-                    concealed(kind.outputs.to_camel(result.outs or {}), secrets)
-                ),
+                properties=self._outputs(kind, result.outs, secrets),
                 inputs=self._serialize(concealed(read_inputs, secrets)),
             )
 
@@ -216,22 +210,20 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
         self, request: provider_pb2.UpdateRequest, context: _Context
     ) -> provider_pb2.UpdateResponse:
         """The core's update (routing in place, or the verification filed again)."""
-        with self._errors(context, f"update {request.urn}"):
-            kind = self._resource(request.type)
-            olds, news = self._deserialize(request.olds), self._deserialize(request.news)
-            secrets = secret_names(news)
+        with self._resource_call(context, "update", request) as kind:
+            olds, news = self._olds_news(request)
             result = self._provider(kind).update(
                 request.id,
                 kind.outputs.to_snake(revealed(olds)),
                 kind.inputs.to_snake(revealed(news)),
             )
-            outs = concealed(kind.outputs.to_camel(result.outs or {}), secrets)
-            return provider_pb2.UpdateResponse(properties=self._serialize(outs))
+            return provider_pb2.UpdateResponse(
+                properties=self._outputs(kind, result.outs, secret_names(news))
+            )
 
     def Delete(self, request: provider_pb2.DeleteRequest, context: _Context) -> empty_pb2.Empty:
         """The core's delete (a number already gone counts as released)."""
-        with self._errors(context, f"delete {request.urn}"):
-            kind = self._resource(request.type)
+        with self._resource_call(context, "delete", request) as kind:
             props = kind.outputs.to_snake(revealed(self._deserialize(request.properties)))
             self._provider(kind).delete(request.id, props)
             return empty_pb2.Empty()
@@ -319,11 +311,27 @@ class SpekoProvider(provider_pb2_grpc.ResourceProviderServicer):
         bag = rpc.deserialize_properties(struct, keep_unknowns=True)
         return dict(bag or {})
 
+    def _olds_news(self, request: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A check, diff or update request's old and new property bags, as sent."""
+        return self._deserialize(request.olds), self._deserialize(request.news)
+
+    def _outputs(
+        self, kind: ResourceKind, outs: Mapping[str, Any] | None, secrets: set[str]
+    ) -> _Struct:
+        """A core result's outputs as the wire carries them: camelCase, secrets wrapped."""
+        return self._serialize(concealed(kind.outputs.to_camel(outs or {}), secrets))
+
     def _serialize(self, bag: Mapping[str, Any]) -> _Struct:
         loop = getattr(self._loop_local, "loop", None)
         if loop is None:  # one private loop per gRPC worker thread
             loop = self._loop_local.loop = asyncio.new_event_loop()
         return loop.run_until_complete(rpc.serialize_properties(dict(bag), {}))
+
+    @contextmanager
+    def _resource_call(self, context: _Context, verb: str, request: Any) -> Iterator[ResourceKind]:
+        """The resource kind a call is about, with failures aborted as ``verb URN: ...``."""
+        with self._errors(context, f"{verb} {request.urn}"):
+            yield self._resource(request.type)
 
     @contextmanager
     def _errors(self, context: _Context, action: str) -> Iterator[None]:
