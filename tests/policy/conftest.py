@@ -116,51 +116,47 @@ class EngineClient:
         self.stub.Configure(request)
 
     def resource(
-        self,
-        type_token: str,
-        name: str,
-        props: Mapping[str, Any],
-        protect: bool = False,
-        include_internal_keys: bool = False,
+        self, type_token: str, name: str, props: Mapping[str, Any], **options: bool
     ) -> Any:
-        """An ``AnalyzerResource`` for ``AnalyzeStack`` (``props`` are its outputs)."""
+        """An ``AnalyzerResource`` for ``AnalyzeStack`` (``props`` are its outputs;
+        ``options`` as :func:`resource_fields` takes them)."""
         return proto.AnalyzerResource(
-            type=type_token,
-            name=name,
-            urn=urn_of(type_token, name),
-            properties=engine_struct(
-                {"__provider": Secret(serialized_provider()), **props}, include_internal_keys
-            ),
-            options=proto.AnalyzerResourceOptions(protect=protect),
-            provider=_provider_resource(),
+            **resource_fields(type_token, name, props, **options),
             parent=f"urn:pulumi:{STACK}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{STACK}",
         )
 
     def analyze(
-        self,
-        type_token: str,
-        name: str,
-        props: Mapping[str, Any],
-        protect: bool = False,
-        include_internal_keys: bool = False,
+        self, type_token: str, name: str, props: Mapping[str, Any], **options: bool
     ) -> list[Any]:
-        """``Analyze`` one resource (``props`` are its inputs); the diagnostics."""
-        request = proto.AnalyzeRequest(
-            type=type_token,
-            name=name,
-            urn=urn_of(type_token, name),
-            properties=engine_struct(
-                {"__provider": Secret(serialized_provider()), **props}, include_internal_keys
-            ),
-            options=proto.AnalyzerResourceOptions(protect=protect),
-            provider=_provider_resource(),
-        )
+        """``Analyze`` one resource (``props`` are its inputs; ``options`` as
+        :func:`resource_fields` takes them); the diagnostics."""
+        request = proto.AnalyzeRequest(**resource_fields(type_token, name, props, **options))
         return list(self.stub.Analyze(request).diagnostics)
 
     def analyze_stack(self, resources: Sequence[Any]) -> list[Any]:
         """``AnalyzeStack`` over resources made by :meth:`resource`; the diagnostics."""
         request = proto.AnalyzeStackRequest(resources=list(resources))
         return list(self.stub.AnalyzeStack(request).diagnostics)
+
+
+def resource_fields(
+    type_token: str,
+    name: str,
+    props: Mapping[str, Any],
+    protect: bool = False,
+    include_internal_keys: bool = False,
+) -> dict[str, Any]:
+    """What ``Analyze`` and ``AnalyzeStack`` both say of a resource, as the engine sends it."""
+    return {
+        "type": type_token,
+        "name": name,
+        "urn": urn_of(type_token, name),
+        "properties": engine_struct(
+            {"__provider": Secret(serialized_provider()), **props}, include_internal_keys
+        ),
+        "options": proto.AnalyzerResourceOptions(protect=protect),
+        "provider": _provider_resource(),
+    }
 
 
 def _provider_resource() -> Any:
