@@ -70,7 +70,7 @@ def test_the_configurable_policies_publish_their_config_schema(analyzer: Any) ->
     }
 
 
-def test_importing_the_rules_loads_no_resources_client_or_sandbox() -> None:
+def test_importing_the_rules_loads_no_resources_client_sandbox_or_schema() -> None:
     code = (
         "import json, sys\n"
         "import pulumi_speko.policy as policy\n"
@@ -82,7 +82,12 @@ def test_importing_the_rules_loads_no_resources_client_or_sandbox() -> None:
     )
     report = json.loads(result.stdout)
     assert report["policies"] == list(EXPECTED)
-    forbidden = ("pulumi_speko.resources", "pulumi_speko.api", "pulumi_speko.sandbox")
+    forbidden = (
+        "pulumi_speko.resources",
+        "pulumi_speko.api",
+        "pulumi_speko.sandbox",
+        "pulumi_speko.schema",
+    )
     assert [m for m in report["loaded"] if m.startswith(forbidden)] == []
 
 

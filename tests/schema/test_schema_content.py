@@ -39,6 +39,8 @@ from pulumi_speko.schema.generate import (
 )
 from pydantic import BaseModel
 
+from .support import property_maps
+
 RESOURCE_MODULES = [phone_number, sip_trunk_phone_number, business_verification]
 ANY = {"$ref": "pulumi.json#/Any"}
 
@@ -56,15 +58,6 @@ def _args_fields(module: ModuleType) -> list[dataclasses.Field[Any]]:
     return list(dataclasses.fields(getattr(module, f"{_name(module)}Args")))
 
 
-def _property_maps(node: Any, path: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every property map (``properties`` / ``inputProperties``) in the document."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("properties", "inputProperties") and isinstance(value, dict):
-                yield f"{path}.{key}", value
-            yield from _property_maps(value, f"{path}.{key}")
-
-
 def _refs(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         if isinstance(node.get("$ref"), str):
@@ -74,8 +67,6 @@ def _refs(node: Any) -> Iterator[str]:
     elif isinstance(node, list):
         for value in node:
             yield from _refs(value)
-
-
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +108,7 @@ def test_base_url_has_its_default_and_environment_variable(schema: dict[str, Any
 def test_nothing_but_the_api_key_is_secret(schema: dict[str, Any]) -> None:
     secret = [
         f"{path}.{name}"
-        for path, properties in _property_maps(schema)
+        for path, properties in property_maps(schema)
         for name, spec in properties.items()
         if spec.get("secret")
     ]
@@ -319,7 +310,7 @@ def test_every_type_reference_resolves_and_every_type_is_used(schema: dict[str, 
 def test_property_names_are_snake_case_and_described(schema: dict[str, Any]) -> None:
     snake = re.compile(r"^[a-z][a-z0-9_]*$")
     code_spelled = {key: value for key, value in schema.items() if key != "provider"}
-    for path, properties in _property_maps(code_spelled):
+    for path, properties in property_maps(code_spelled):
         for name, spec in properties.items():
             assert snake.match(name), f"{path}.{name} is not snake_case"
             assert spec.get("description"), (

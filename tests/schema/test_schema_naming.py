@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from pulumi_speko.families import camel_name
 from pulumi_speko.schema._camel import camelized
 from pulumi_speko.schema.generate import snake_case_schema
 
+from .support import property_maps
+
 CAMEL = re.compile(r"^[a-z][a-zA-Z0-9]*$")
-
-
-def _property_maps(node: Any, path: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("properties", "inputProperties") and isinstance(value, dict):
-                yield f"{path}.{key}", value
-            yield from _property_maps(value, f"{path}.{key}")
 
 
 def test_the_served_schema_is_the_code_schema_renamed(schema: dict[str, Any]) -> None:
@@ -26,7 +19,7 @@ def test_the_served_schema_is_the_code_schema_renamed(schema: dict[str, Any]) ->
 
 
 def test_every_property_name_is_camel_case_and_described(schema: dict[str, Any]) -> None:
-    for path, properties in _property_maps(schema):
+    for path, properties in property_maps(schema):
         for name, spec in properties.items():
             assert CAMEL.match(name), f"{path}.{name} is not camelCase"
             assert spec.get("description"), f"{path}.{name} has no description"
