@@ -12,27 +12,31 @@ SECOND_POOL_NUMBER = "+12125550100"
 UK_NUMBER = "+442071234567"
 
 
+def _complete_profile() -> dict[str, Any]:
+    return data.business_profile(registration_id="12-3456789")
+
+
+def _complete_representative() -> dict[str, Any]:
+    return data.authorized_representative(phone="+14155550199")
+
+
 def business_profile(**changes: Any) -> dict[str, Any]:
     """A valid businessProfile, with the optional registrationId."""
-    profile = data.business_profile(registration_id="12-3456789")
-    return {**data.camel_cased(profile), **changes}
+    return {**data.camel_cased(_complete_profile()), **changes}
 
 
 def representative(**changes: Any) -> dict[str, Any]:
     """A valid authorizedRepresentative, with the optional phone."""
-    rep = data.authorized_representative(phone="+14155550199")
-    return {**data.camel_cased(rep), **changes}
+    return {**data.camel_cased(_complete_representative()), **changes}
 
 
 def submit_body(**changes: Any) -> dict[str, Any]:
     """A valid VerificationSubmit body."""
-    body: dict[str, Any] = {
-        "businessProfile": business_profile(),
-        "authorizedRepresentative": representative(),
-        "attestationAccepted": True,
-    }
-    body.update(changes)
-    return body
+    inputs = data.verification_inputs(
+        business_profile=_complete_profile(),
+        authorized_representative=_complete_representative(),
+    )
+    return {**data.camel_cased(inputs), **changes}
 
 
 def draft_body(**changes: Any) -> dict[str, Any]:
@@ -52,6 +56,11 @@ def assert_error(response: httpx.Response, status: int, code: str, *paths: str) 
     if paths:
         assert sorted(d["path"] for d in body["details"]) == sorted(paths), body
     return body
+
+
+def assert_fields(record: dict[str, Any], **expected: Any) -> None:
+    """The record holds these values under these keys (its other keys are not looked at)."""
+    assert {key: record[key] for key in expected} == expected, record
 
 
 def buy(client: httpx.Client, e164: str = POOL_NUMBER, **fields: Any) -> dict[str, Any]:

@@ -15,12 +15,28 @@ from .support import (
     SECOND_POOL_NUMBER,
     UK_NUMBER,
     assert_error,
+    assert_fields,
     buy,
     import_number,
     submit_body,
 )
 
 ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+# What a creation sends; the number answered holds it back.
+SALES_LINE = {
+    "direction": "both",
+    "agentId": "agent_sales",
+    "label": "Sales line",
+    "dispatchMetadataTemplate": {"team": "sales"},
+}
+# Every routing field of a number set (the direction aside).
+ROUTED = {"agentId": "agent_sales", "label": "Main", "dispatchMetadataTemplate": {"a": 1}}
+SUPPORT_LINE = {
+    "sipConnectionInstallationId": "sci_demo",
+    "sipProviderName": "Twilio",
+    "direction": "inbound",
+    "agentId": "agent_support",
+}
 
 
 def _available(client: httpx.Client, area_code: str = "415") -> list[str]:
@@ -59,32 +75,14 @@ def test_list_is_in_creation_order(verified: httpx.Client) -> None:
 def test_purchase_answers_201_with_a_managed_number(
     verified: httpx.Client, sandbox: RunningSandbox
 ) -> None:
-    response = verified.post(
-        "/v1/phone-numbers",
-        json={
-            "e164": POOL_NUMBER,
-            "direction": "both",
-            "agentId": "agent_sales",
-            "label": "Sales line",
-            "dispatchMetadataTemplate": {"team": "sales"},
-        },
-    )
-    assert response.status_code == 201
-    number = response.json()
+    number = buy(verified, **SALES_LINE)
     assert number["id"].startswith("pn_")
-    assert number["organizationId"] == DEMO_ORG
-    assert number["e164"] == POOL_NUMBER
-    assert number["source"] == "managed"
     assert number["providerResourceId"] and number["telnyxPhoneNumberId"]
     assert number["providerResourceId"] == number["telnyxPhoneNumberId"]
-    assert number["sipConnectionInstallationId"] is None
-    assert number["direction"] == "both"
-    assert number["agentId"] == "agent_sales"
-    assert number["label"] == "Sales line"
-    assert number["dispatchMetadataTemplate"] == {"team": "sales"}
-    assert number["setupStatus"]["status"] == "ready"
+    assert_fields(number, **SALES_LINE, organizationId=DEMO_ORG, e164=POOL_NUMBER)
+    assert_fields(number, source="managed", sipConnectionInstallationId=None, suspendedAt=None)
     assert number["lastChargedAt"] == number["createdAt"]
-    assert number["suspendedAt"] is None
+    assert number["setupStatus"]["status"] == "ready"
     for key in ("nextChargeAt", "lastChargedAt", "createdAt", "updatedAt"):
         assert ISO_Z.match(number[key]), number[key]
     assert sandbox.control.get_credits(DEMO_ORG) == Decimal("97.00")
@@ -257,24 +255,9 @@ def test_purchase_beyond_the_credits_is_payment_required(
 def test_import_answers_201_with_a_sip_trunk_number(
     demo: httpx.Client, sandbox: RunningSandbox
 ) -> None:
-    response = demo.post(
-        "/v1/phone-numbers/import",
-        json={
-            "e164": UK_NUMBER,
-            "sipConnectionInstallationId": "sci_demo",
-            "sipProviderName": "Twilio",
-            "direction": "inbound",
-            "agentId": "agent_support",
-        },
-    )
-    assert response.status_code == 201
-    number = response.json()
-    assert number["source"] == "sip_trunk"
-    assert number["organizationId"] == DEMO_ORG
-    assert number["sipConnectionInstallationId"] == "sci_demo"
-    assert number["sipProviderName"] == "Twilio"
-    assert number["providerResourceId"] is None
-    assert number["lastChargedAt"] is None
+    number = import_number(demo, **SUPPORT_LINE)
+    assert_fields(number, **SUPPORT_LINE, organizationId=DEMO_ORG, source="sip_trunk")
+    assert_fields(number, providerResourceId=None, lastChargedAt=None)
     assert number["nextChargeAt"] is not None
     assert number["setupStatus"]["forwardingRequired"] is True
     assert number["setupStatus"]["sipConnectionReady"] is True
@@ -364,12 +347,19 @@ def test_get_answers_the_number(demo: httpx.Client) -> None:
     assert response.json() == number
 
 
-def test_get_of_an_unknown_or_foreign_id_is_not_found(
-    demo: httpx.Client, other: httpx.Client
+@pytest.mark.parametrize(
+    ("method", "body"), [("GET", None), ("PATCH", {"label": "Mine"}), ("DELETE", None)]
+)
+def test_an_unknown_or_foreign_id_is_not_found(
+    demo: httpx.Client, other: httpx.Client, method: str, body: dict[str, Any] | None
 ) -> None:
-    theirs = import_number(other)
-    assert_error(demo.get("/v1/phone-numbers/pn_doesnotexist"), 404, "NOT_FOUND")
-    assert_error(demo.get(f"/v1/phone-numbers/{theirs['id']}"), 404, "NOT_FOUND")
+    """GET, PATCH and DELETE: another org's number is as unknown as a made-up id, and
+    stays as it was."""
+    theirs = import_number(other, label="Theirs")
+    for number_id in ("pn_doesnotexist", theirs["id"]):
+        response = demo.request(method, f"/v1/phone-numbers/{number_id}", json=body)
+        assert_error(response, 404, "NOT_FOUND")
+    assert other.get(f"/v1/phone-numbers/{theirs['id']}").json() == theirs
 
 
 def test_id_is_a_single_path_segment(demo: httpx.Client) -> None:
@@ -381,61 +371,37 @@ def test_id_is_a_single_path_segment(demo: httpx.Client) -> None:
 # --- 9. PATCH /v1/phone-numbers/{id} -----------------------------------------------------
 
 
+def _patch(client: httpx.Client, number: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    response = client.patch(f"/v1/phone-numbers/{number['id']}", json=body)
+    assert response.status_code == 200, response.text
+    patched: dict[str, Any] = response.json()
+    return patched
+
+
 def test_patch_changes_only_the_keys_given(demo: httpx.Client) -> None:
-    number = import_number(
-        demo,
-        direction="both",
-        agentId="agent_sales",
-        label="Main",
-        dispatchMetadataTemplate={"a": 1},
-    )
-    response = demo.patch(f"/v1/phone-numbers/{number['id']}", json={"label": "Renamed"})
-    assert response.status_code == 200
-    patched = response.json()
-    assert patched["label"] == "Renamed"
-    assert patched["agentId"] == "agent_sales"
-    assert patched["direction"] == "both"
-    assert patched["dispatchMetadataTemplate"] == {"a": 1}
+    number = import_number(demo, direction="both", **ROUTED)
+    patched = _patch(demo, number, {"label": "Renamed"})
+    assert_fields(patched, **{**ROUTED, "label": "Renamed"}, direction="both")
     assert patched["createdAt"] == number["createdAt"]
     assert demo.get(f"/v1/phone-numbers/{number['id']}").json() == patched
 
 
 def test_patch_with_explicit_nulls_clears_fields(demo: httpx.Client) -> None:
-    number = import_number(
-        demo,
-        direction="outbound",
-        agentId="agent_sales",
-        label="Main",
-        dispatchMetadataTemplate={"a": 1},
-    )
-    response = demo.patch(
-        f"/v1/phone-numbers/{number['id']}",
-        json={"label": None, "agentId": None, "dispatchMetadataTemplate": None},
-    )
-    assert response.status_code == 200
-    patched = response.json()
-    assert patched["label"] is None
-    assert patched["agentId"] is None
-    assert patched["dispatchMetadataTemplate"] is None
+    number = import_number(demo, direction="outbound", **ROUTED)
+    cleared = dict.fromkeys(ROUTED)
+    patched = _patch(demo, number, cleared)
+    assert_fields(patched, **cleared)
     assert patched["setupStatus"]["agentReady"] is False
 
 
 def test_patch_with_an_empty_body_changes_nothing(demo: httpx.Client) -> None:
     number = import_number(demo, label="Keep")
-    response = demo.patch(f"/v1/phone-numbers/{number['id']}", json={})
-    assert response.status_code == 200
-    assert response.json()["label"] == "Keep"
+    assert _patch(demo, number, {})["label"] == "Keep"
 
 
 def test_patch_relinks_the_agent_and_direction(demo: httpx.Client) -> None:
-    number = import_number(demo)
-    response = demo.patch(
-        f"/v1/phone-numbers/{number['id']}",
-        json={"direction": "inbound", "agentId": "agent_support"},
-    )
-    assert response.status_code == 200
-    assert response.json()["direction"] == "inbound"
-    assert response.json()["agentId"] == "agent_support"
+    relinked = {"direction": "inbound", "agentId": "agent_support"}
+    assert_fields(_patch(demo, import_number(demo), relinked), **relinked)
 
 
 @pytest.mark.parametrize(
@@ -464,21 +430,7 @@ def test_patch_cannot_unlink_the_last_route_of_an_inbound_number(demo: httpx.Cli
     number = import_number(demo, direction="inbound", agentId="agent_sales")
     response = demo.patch(f"/v1/phone-numbers/{number['id']}", json={"agentId": None})
     assert_error(response, 400, "VALIDATION_ERROR", "agentId")
-    swapped = demo.patch(
-        f"/v1/phone-numbers/{number['id']}",
-        json={"agentId": None, "dispatchMetadataTemplate": {"queue": "main"}},
-    )
-    assert swapped.status_code == 200
-
-
-def test_patch_of_an_unknown_or_foreign_id_is_not_found(
-    demo: httpx.Client, other: httpx.Client
-) -> None:
-    theirs = import_number(other, label="Theirs")
-    assert_error(demo.patch("/v1/phone-numbers/pn_nope", json={"label": "x"}), 404, "NOT_FOUND")
-    response = demo.patch(f"/v1/phone-numbers/{theirs['id']}", json={"label": "Mine"})
-    assert_error(response, 404, "NOT_FOUND")
-    assert other.get(f"/v1/phone-numbers/{theirs['id']}").json()["label"] == "Theirs"
+    _patch(demo, number, {"agentId": None, "dispatchMetadataTemplate": {"queue": "main"}})
 
 
 # --- 10. DELETE /v1/phone-numbers/{id} ---------------------------------------------------
@@ -502,12 +454,3 @@ def test_release_of_an_import_frees_the_e164(demo: httpx.Client) -> None:
     number = import_number(demo)
     assert demo.delete(f"/v1/phone-numbers/{number['id']}").status_code == 200
     assert import_number(demo)["id"] != number["id"]
-
-
-def test_release_of_an_unknown_or_foreign_id_is_not_found(
-    demo: httpx.Client, other: httpx.Client
-) -> None:
-    theirs = import_number(other)
-    assert_error(demo.delete("/v1/phone-numbers/pn_nope"), 404, "NOT_FOUND")
-    assert_error(demo.delete(f"/v1/phone-numbers/{theirs['id']}"), 404, "NOT_FOUND")
-    assert other.get(f"/v1/phone-numbers/{theirs['id']}").status_code == 200

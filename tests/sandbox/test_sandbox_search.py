@@ -92,21 +92,15 @@ def test_search_leaves_out_held_numbers(verified: httpx.Client, other: httpx.Cli
 
 
 @pytest.mark.parametrize(
-    ("params", "path"),
+    ("name", "value"),
     [
-        ({"areaCode": "41"}, "areaCode"),
-        ({"areaCode": "4155"}, "areaCode"),
-        ({"areaCode": "abc"}, "areaCode"),
-        ({"areaCode": ""}, "areaCode"),
-        ({"limit": 0}, "limit"),
-        ({"limit": 51}, "limit"),
-        ({"limit": "ten"}, "limit"),
-        ({"country": "US"}, "country"),
+        *[("areaCode", code) for code in ("41", "4155", "abc", "")],
+        *[("limit", limit) for limit in (0, 51, "ten")],
+        ("country", "US"),
     ],
 )
-def test_search_rejects_invalid_queries(
-    demo: httpx.Client, params: dict[str, Any], path: str
-) -> None:
-    response = demo.get("/v1/phone-numbers/available", params=params)
-    body = assert_error(response, 400, "VALIDATION_ERROR", path)
+def test_search_rejects_invalid_queries(demo: httpx.Client, name: str, value: Any) -> None:
+    """The error names the parameter at fault."""
+    response = demo.get("/v1/phone-numbers/available", params={name: value})
+    body = assert_error(response, 400, "VALIDATION_ERROR", name)
     assert re.search("query", body["error"], re.IGNORECASE)

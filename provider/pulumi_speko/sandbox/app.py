@@ -308,12 +308,7 @@ def phone_numbers_router(store: Store) -> APIRouter:
         org: Org, body: VerificationDraft
     ) -> VerificationSubmissionOut:
         """Replace the organization's draft."""
-        saved = store.save_verification_draft(
-            org,
-            body.businessProfile.model_dump(exclude_unset=True),
-            body.authorizedRepresentative.model_dump(exclude_unset=True),
-            bool(body.attestationAccepted),
-        )
+        saved = store.save_verification_draft(org, *body.content(), bool(body.attestationAccepted))
         return VerificationSubmissionOut.of(saved)
 
     @router.post(
@@ -326,12 +321,7 @@ def phone_numbers_router(store: Store) -> APIRouter:
         org: Org, body: VerificationSubmit
     ) -> VerificationSubmissionOut:
         """Submit the verification for review."""
-        submitted = store.submit_verification(
-            org,
-            body.businessProfile.model_dump(exclude_unset=True),
-            body.authorizedRepresentative.model_dump(exclude_unset=True),
-        )
-        return VerificationSubmissionOut.of(submitted)
+        return VerificationSubmissionOut.of(store.submit_verification(org, *body.content()))
 
     @router.get("/{id}", response_model=PhoneNumberOut, responses=READ_ONE_RESPONSES)
     def get_phone_number(org: Org, id: str) -> PhoneNumberOut:

@@ -41,7 +41,7 @@ from fastapi import APIRouter
 
 from pulumi_speko.sandbox.app import bearer_token, unauthorized
 from pulumi_speko.sandbox.faults import FaultAction, FaultInjector, FaultRule
-from pulumi_speko.sandbox.model import InvalidInput, NotFound
+from pulumi_speko.sandbox.model import InvalidInput, NotFound, snake_case
 from pulumi_speko.sandbox.rate_limit import RateLimit, RateLimiter
 from pulumi_speko.sandbox.schemas import NonEmpty, PhoneNumberOut, VerificationSubmissionOut
 from pulumi_speko.sandbox.seed import DEFAULT_ADMIN_TOKEN
@@ -123,18 +123,10 @@ class NewFault(ControlBody):
 
     def rule(self) -> FaultRule:
         """The rule this body describes; a malformed regex is an InvalidInput."""
+        settings = {snake_case(name): value for name, value in self.model_dump().items()}
+        settings["latency_seconds"] = self.latencySeconds or 0.0
         try:
-            return FaultRule(
-                method=self.method,
-                path_pattern=self.pathPattern,
-                action=self.action,
-                times=self.times,
-                probability=self.probability,
-                status=self.status,
-                code=self.code,
-                retry_after=self.retryAfter,
-                latency_seconds=self.latencySeconds or 0.0,
-            )
+            return FaultRule(**settings)
         except re.error as error:
             raise InvalidInput("pathPattern", f"invalid regular expression: {error}") from None
 

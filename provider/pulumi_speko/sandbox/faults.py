@@ -39,7 +39,7 @@ from typing import Any, Literal
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pulumi_speko.sandbox.app import bearer_token, error_response, is_api_path
-from pulumi_speko.sandbox.model import iso, new_id, system_clock
+from pulumi_speko.sandbox.model import camel_dict, iso, new_id, system_clock
 from pulumi_speko.sandbox.rate_limit import RateLimiter
 
 FaultAction = Literal["respond", "latency", "drop"]
@@ -47,6 +47,11 @@ DEFAULT_FAULT_SEED = 0
 REQUEST_LOG_LIMIT = 100_000
 DROPPED_STATUS = 0
 CODE_OF_FAULT_STATUS = {401: "UNAUTHORIZED", 404: "NOT_FOUND", 409: "CONFLICT", 429: "RATE_LIMITED"}
+# The order the control API lists a rule's keys in (``code`` is the effective one).
+DESCRIBED_RULE_FIELDS = (
+    "id", "method", "path_pattern", "action", "times", "remaining", "probability", "status",
+    "code", "retry_after", "latency_seconds", "fired",
+)  # fmt: skip
 
 
 class ConnectionDropped(RuntimeError):
@@ -91,20 +96,7 @@ class FaultRule:
 
     def describe(self) -> dict[str, Any]:
         """The rule as the control API lists it."""
-        return {
-            "id": self.id,
-            "method": self.method,
-            "pathPattern": self.path_pattern,
-            "action": self.action,
-            "times": self.times,
-            "remaining": self.remaining,
-            "probability": self.probability,
-            "status": self.status,
-            "code": self.error_code(),
-            "retryAfter": self.retry_after,
-            "latencySeconds": self.latency_seconds,
-            "fired": self.fired,
-        }
+        return {**camel_dict(self, DESCRIBED_RULE_FIELDS), "code": self.error_code()}
 
 
 @dataclass(frozen=True)
@@ -124,18 +116,7 @@ class LogEntry:
 
     def describe(self) -> dict[str, Any]:
         """The entry as the control API lists it."""
-        return {
-            "method": self.method,
-            "path": self.path,
-            "status": self.status,
-            "time": self.time,
-            "orgId": self.org_id,
-            "durationMs": self.duration_ms,
-            "faultId": self.fault_id,
-            "dropped": self.dropped,
-            "appStatus": self.app_status,
-            "rateLimited": self.rate_limited,
-        }
+        return camel_dict(self)
 
 
 class FaultInjector:

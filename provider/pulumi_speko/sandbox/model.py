@@ -6,15 +6,19 @@ Nothing here touches the database or HTTP.
 from __future__ import annotations
 
 import calendar
+import re
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from pulumi_speko.constants import INBOUND_DIRECTIONS as INBOUND_DIRECTIONS
 from pulumi_speko.constants import OUTBOUND_DIRECTIONS as OUTBOUND_DIRECTIONS
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 Clock = Callable[[], datetime]
 JsonObject = dict[str, Any]
@@ -235,6 +239,24 @@ def usd_to_cents(usd: Decimal) -> int:
 def new_id(prefix: str) -> str:
     """A random id such as ``pn_3f9a0c2e5b7d4a1f``."""
     return f"{prefix}_{secrets.token_hex(8)}"
+
+
+def camel_case(name: str) -> str:
+    """A record's field name as the API spells it: ``retry_after`` -> ``retryAfter``."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def snake_case(name: str) -> str:
+    """An API name as a record spells it: ``retryAfter`` -> ``retry_after``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def camel_dict(record: DataclassInstance, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """The record's fields (all of them, or ``names`` in that order) keyed as the API
+    spells them."""
+    chosen = [f.name for f in fields(record)] if names is None else names
+    return {camel_case(name): getattr(record, name) for name in chosen}
 
 
 def derive_setup_status(

@@ -10,15 +10,17 @@ absent and rejects an explicit null.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from typing_extensions import Self
 
 from pulumi_speko.constants import E164_PATTERN
 from pulumi_speko.sandbox.model import (
     AvailableNumber,
     Direction,
+    JsonObject,
     OverviewStatus,
     SetupState,
     SlackStatus,
@@ -27,7 +29,11 @@ from pulumi_speko.sandbox.model import (
     Verification,
     VerificationOverview,
     VerificationStatus,
+    camel_dict,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 AREA_CODE_PATTERN = r"^[0-9]{3}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -147,23 +153,45 @@ class AuthorizedRepresentative(StrictBody):
     phone: E164 = absent()
 
 
-class VerificationDraft(StrictBody):
-    """Body of ``PUT /v1/phone-numbers/kyb/draft``."""
+class VerificationBody(StrictBody):
+    """What a draft and a submission both carry: the business and who attests for it."""
 
     businessProfile: BusinessProfile
     authorizedRepresentative: AuthorizedRepresentative
+
+    def content(self) -> tuple[JsonObject, JsonObject]:
+        """The business profile and the representative as stored (keys left out stay out)."""
+        return (
+            self.businessProfile.model_dump(exclude_unset=True),
+            self.authorizedRepresentative.model_dump(exclude_unset=True),
+        )
+
+
+class VerificationDraft(VerificationBody):
+    """Body of ``PUT /v1/phone-numbers/kyb/draft``."""
+
     attestationAccepted: bool = absent()
 
 
-class VerificationSubmit(StrictBody):
+class VerificationSubmit(VerificationBody):
     """Body of ``POST /v1/phone-numbers/kyb/submit``: the attestation must be accepted."""
 
-    businessProfile: BusinessProfile
-    authorizedRepresentative: AuthorizedRepresentative
     attestationAccepted: Literal[True]
 
 
 # --- responses --------------------------------------------------------------------------
+
+
+class WireModel(BaseModel):
+    """A response built from a store record whose fields it names in camelCase."""
+
+    @classmethod
+    def from_record(cls, record: DataclassInstance, **converted: Any) -> Self:
+        """The wire form of ``record``: each of this model's fields is the record's field
+        of the same name in snake_case, unless ``converted`` gives its value."""
+        values = {**camel_dict(record), **converted}
+        named = {name: values[name] for name in cls.model_fields if name in values}
+        return cls.model_validate(named)
 
 
 class ErrorDetail(BaseModel):
@@ -181,7 +209,7 @@ class ErrorBody(BaseModel):
     details: list[ErrorDetail] | None = None
 
 
-class SetupStatusOut(BaseModel):
+class SetupStatusOut(WireModel):
     """How far a number is from taking calls."""
 
     status: SetupState
@@ -199,7 +227,7 @@ SmsAssignmentStatus = Literal[
 ]  # fmt: skip
 
 
-class PhoneNumberOut(BaseModel):
+class PhoneNumberOut(WireModel):
     """A phone number as the API answers it."""
 
     id: str
@@ -228,40 +256,15 @@ class PhoneNumberOut(BaseModel):
 
     @classmethod
     def of(cls, number: StoredNumber) -> PhoneNumberOut:
-        """The wire form of a store record."""
-        status = number.setup_status
-        return cls(
-            id=number.id,
-            organizationId=number.organization_id,
-            e164=number.e164,
-            source=number.source,
-            providerResourceId=number.provider_resource_id,
+        """The wire form of a store record (``telnyxPhoneNumberId`` is the provider's id)."""
+        return cls.from_record(
+            number,
             telnyxPhoneNumberId=number.provider_resource_id,
-            sipTrunkId=number.sip_trunk_id,
-            sipConnectionInstallationId=number.sip_connection_installation_id,
-            sipProviderName=number.sip_provider_name,
-            direction=number.direction,
-            dispatchMetadataTemplate=number.dispatch_metadata_template,
-            agentId=number.agent_id,
-            label=number.label,
-            setupStatus=SetupStatusOut(
-                status=status.status,
-                inboundReady=status.inbound_ready,
-                outboundReady=status.outbound_ready,
-                agentReady=status.agent_ready,
-                forwardingRequired=status.forwarding_required,
-                sipConnectionReady=status.sip_connection_ready,
-                issues=list(status.issues),
-            ),
-            nextChargeAt=number.next_charge_at,
-            lastChargedAt=number.last_charged_at,
-            suspendedAt=number.suspended_at,
-            createdAt=number.created_at,
-            updatedAt=number.updated_at,
+            setupStatus=SetupStatusOut.from_record(number.setup_status),
         )
 
 
-class RegionOut(BaseModel):
+class RegionOut(WireModel):
     """Where an available number rings."""
 
     state: str | None
@@ -269,7 +272,7 @@ class RegionOut(BaseModel):
     rateCenter: str | None
 
 
-class AvailablePhoneNumberOut(BaseModel):
+class AvailablePhoneNumberOut(WireModel):
     """A number that a managed purchase can buy."""
 
     e164: str
@@ -282,19 +285,10 @@ class AvailablePhoneNumberOut(BaseModel):
     @classmethod
     def of(cls, number: AvailableNumber) -> AvailablePhoneNumberOut:
         """The wire form of a pool entry."""
-        return cls(
-            e164=number.e164,
-            friendlyName=number.friendly_name,
-            monthlyCostUsd=float(number.monthly_cost_usd),
-            upfrontCostUsd=float(number.upfront_cost_usd),
-            features=list(number.features),
-            region=RegionOut(
-                state=number.state, locality=number.locality, rateCenter=number.rate_center
-            ),
-        )
+        return cls.from_record(number, region=RegionOut.from_record(number))
 
 
-class VerificationSubmissionOut(BaseModel):
+class VerificationSubmissionOut(WireModel):
     """The organization's business-verification submission."""
 
     id: str
@@ -315,21 +309,7 @@ class VerificationSubmissionOut(BaseModel):
     @classmethod
     def of(cls, submission: Verification) -> VerificationSubmissionOut:
         """The wire form of a store record."""
-        return cls(
-            id=submission.id,
-            organizationId=submission.organization_id,
-            status=submission.status,
-            businessProfile=submission.business_profile,
-            authorizedRepresentative=submission.authorized_representative,
-            attestationAccepted=submission.attestation_accepted,
-            attestedAt=submission.attested_at,
-            submittedAt=submission.submitted_at,
-            rejectionReason=submission.rejection_reason,
-            slackNotificationStatus=submission.slack_notification_status,
-            slackNotificationJobId=submission.slack_notification_job_id,
-            createdAt=submission.created_at,
-            updatedAt=submission.updated_at,
-        )
+        return cls.from_record(submission)
 
 
 class VerificationPrefill(BaseModel):

@@ -17,10 +17,10 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pulumi_speko.sandbox.model import (
     INBOUND_DIRECTIONS,
@@ -55,6 +55,10 @@ from pulumi_speko.sandbox.seed import (
     pool_entries,
 )
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+RecordT = TypeVar("RecordT", bound="DataclassInstance")
 PURCHASE_GATE_STATUSES = ("submitted", "approved")
 INBOUND_NEEDS_ROUTE = (
     "a number that takes inbound calls needs an agentId or a dispatchMetadataTemplate"
@@ -107,6 +111,21 @@ def _dump_json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, separators=(",", ":"))
 
 
+# The record fields whose column has another name (the rest have the field's name).
+COLUMN_OF_FIELD = {"organization_id": "org_id"}
+
+
+def _record_from_row(record_type: type[RecordT], row: sqlite3.Row, **converted: Any) -> RecordT:
+    """A record whose fields are read from the row's columns of the same name, except
+    those ``converted`` gives (the columns that need decoding)."""
+    columns = {
+        f.name: row[COLUMN_OF_FIELD.get(f.name, f.name)]
+        for f in fields(record_type)
+        if f.name not in converted
+    }
+    return record_type(**columns, **converted)
+
+
 NUMBER_COLUMNS = """
     n.id, n.org_id, n.e164, n.source, n.provider_resource_id, n.sip_trunk_id,
     n.sip_connection_installation_id, n.sip_provider_name, n.direction,
@@ -120,32 +139,16 @@ NUMBER_COLUMNS = """
 
 def _number_from_row(row: sqlite3.Row) -> StoredNumber:
     template = _load_json(row["dispatch_metadata_template"])
-    return StoredNumber(
-        id=row["id"],
-        organization_id=row["org_id"],
-        e164=row["e164"],
+    setup_status = derive_setup_status(
         source=row["source"],
-        provider_resource_id=row["provider_resource_id"],
-        sip_trunk_id=row["sip_trunk_id"],
-        sip_connection_installation_id=row["sip_connection_installation_id"],
-        sip_provider_name=row["sip_provider_name"],
         direction=row["direction"],
-        dispatch_metadata_template=template,
         agent_id=row["agent_id"],
-        label=row["label"],
-        setup_status=derive_setup_status(
-            source=row["source"],
-            direction=row["direction"],
-            agent_id=row["agent_id"],
-            has_template=template is not None,
-            installation_exists=bool(row["installation_exists"]),
-            suspended=row["suspended_at"] is not None,
-        ),
-        next_charge_at=row["next_charge_at"],
-        last_charged_at=row["last_charged_at"],
-        suspended_at=row["suspended_at"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+        has_template=template is not None,
+        installation_exists=bool(row["installation_exists"]),
+        suspended=row["suspended_at"] is not None,
+    )
+    return _record_from_row(
+        StoredNumber, row, dispatch_metadata_template=template, setup_status=setup_status
     )
 
 
@@ -157,20 +160,22 @@ VERIFICATION_COLUMNS = """
 
 
 def _verification_from_row(row: sqlite3.Row) -> Verification:
-    return Verification(
-        id=row["id"],
-        organization_id=row["org_id"],
-        status=row["status"],
+    return _record_from_row(
+        Verification,
+        row,
         business_profile=json.loads(row["business_profile"]),
         authorized_representative=json.loads(row["authorized_representative"]),
         attestation_accepted=bool(row["attestation_accepted"]),
-        attested_at=row["attested_at"],
-        submitted_at=row["submitted_at"],
-        rejection_reason=row["rejection_reason"],
-        slack_notification_status=row["slack_notification_status"],
-        slack_notification_job_id=row["slack_notification_job_id"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+    )
+
+
+def _available_from_row(row: sqlite3.Row) -> AvailableNumber:
+    return _record_from_row(
+        AvailableNumber,
+        row,
+        monthly_cost_usd=cents_to_usd(row["monthly_cents"]),
+        upfront_cost_usd=cents_to_usd(row["upfront_cents"]),
+        features=tuple(json.loads(row["features"])),
     )
 
 
@@ -471,19 +476,7 @@ class Store:
         )
         with self._transaction() as cur:
             rows = cur.execute(query, (*params, limit)).fetchall()
-        return [
-            AvailableNumber(
-                e164=row["e164"],
-                friendly_name=row["friendly_name"],
-                monthly_cost_usd=cents_to_usd(row["monthly_cents"]),
-                upfront_cost_usd=cents_to_usd(row["upfront_cents"]),
-                features=tuple(json.loads(row["features"])),
-                state=row["state"],
-                locality=row["locality"],
-                rate_center=row["rate_center"],
-            )
-            for row in rows
-        ]
+        return [_available_from_row(row) for row in rows]
 
     def suspend_number(self, number_id: str, suspended: bool = True) -> StoredNumber:
         """Set (or clear) ``suspendedAt`` of any org's number, as the platform would."""
