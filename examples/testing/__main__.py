@@ -1,45 +1,25 @@
 """A user's program, the one the tests beside it test: the phones of a clinic.
 
-A business verification (managed purchases need one filed), a number bought in area
-code 415 that the booking agent answers, and the clinic's own SIP-trunk number routed to
-the support agent. The support line's label comes from the stack config.
+A business verification (managed purchases need one filed) of the clinic's details in
+`business.json`, a number bought in area code 415 that the booking agent answers (told
+the desk by the call's dispatch metadata), and the clinic's own SIP-trunk number routed
+to the support agent. The support line's label comes from the stack config.
 """
 
+import json
+from pathlib import Path
+
 import pulumi
-from pulumi_speko import (
-    AddressArgs,
-    AuthorizedRepresentativeArgs,
-    BusinessProfileArgs,
-    BusinessVerification,
-    PhoneNumber,
-    SipTrunkPhoneNumber,
-)
+from pulumi_speko import BusinessVerification, PhoneNumber, SipTrunkPhoneNumber
 
 config = pulumi.Config()
+# The business profile and its representative, kept as data beside the program.
+business = json.loads((Path(__file__).parent / "business.json").read_text())
 
 verification = BusinessVerification(
     "clinic-verification",
-    business_profile=BusinessProfileArgs(
-        legal_name="Harbor Clinic Ltd",
-        display_name="Harbor Clinic",
-        entity_type="corporation",
-        country="US",
-        website="https://harbor-clinic.example",
-        address=AddressArgs(
-            street="200 Embarcadero",
-            city="San Francisco",
-            state="CA",
-            postal_code="94111",
-            country="US",
-        ),
-        use_case="Patients book appointments with an AI receptionist",
-        expected_usage="About 80 inbound calls a day",
-    ),
-    authorized_representative=AuthorizedRepresentativeArgs(
-        name="Grace Hopper",
-        title="Practice Manager",
-        email="grace@harbor-clinic.example",
-    ),
+    business_profile=business["business_profile"],
+    authorized_representative=business["authorized_representative"],
     attestation_accepted=True,
     submit=True,
 )
@@ -49,7 +29,8 @@ booking_line = PhoneNumber(
     area_code="415",
     direction="inbound",
     agent_id="agent_sales",
-    label="Bookings",
+    # Sent with each call, so the receptionist knows which desk was dialled.
+    dispatch_metadata_template={"clinic": "Harbor Clinic", "desk": "bookings"},
     max_upfront_cost_usd=5,
     max_monthly_cost_usd=5,
     opts=pulumi.ResourceOptions(depends_on=[verification]),

@@ -96,16 +96,22 @@ def test_pickled_providers_hold_no_api_key(
         assert b"pulumi_speko.resources.sip_trunk_phone_number" in pickled, name
 
 
+def run_with_table(sip_trunk: ExampleRun, table: Path, text: str) -> None:
+    """Write ``text`` to ``table`` and run the program with it as its routing table."""
+    table.write_text(text)
+    sip_trunk.run({"routingTable": str(table)})
+
+
 def test_another_routing_table_can_be_chosen_in_stack_config(
     sip_trunk: ExampleRun, tmp_path: Path
 ) -> None:
-    table = tmp_path / "routing.staging.csv"
-    table.write_text(HEADER + "+4930901820,agent_support,inbound,Berlin,sci_demo\n")
-    sip_trunk.run({"routingTable": str(table)})
+    staging = HEADER + "+4930901820,agent_support,inbound,Berlin,sci_demo\n"
+    run_with_table(sip_trunk, tmp_path / "routing.staging.csv", staging)
     assert list(by_e164(sip_trunk)) == ["+4930901820"]
 
 
-BAD_TABLES = {
+# Rows under the right header, each with what the error must say.
+BAD_ROWS = {
     "bad direction": (
         "+13125550142,agent_sales,inbound,ok,sci_demo\n"
         "+13125550143,agent_sales,sideways,bad,sci_demo\n",
@@ -143,35 +149,30 @@ BAD_TABLES = {
 }
 
 
-@pytest.mark.parametrize("rows, messages", BAD_TABLES.values(), ids=list(BAD_TABLES))
+ROW = "+13125550142,agent_sales,inbound,a,sci_demo\n"
+BAD_TABLES = {
+    **{case: (HEADER + rows, messages) for case, (rows, messages) in BAD_ROWS.items()},
+    "misspelt column": (
+        "e164,agnet,direction,label,sip_installation\n" + ROW,
+        ["line 1: missing column 'agent'", "line 1: unknown column 'agnet'"],
+    ),
+    "missing column": (
+        "e164,agent,direction,label\n" + ROW,
+        ["line 1: missing column 'sip_installation'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("text, messages", BAD_TABLES.values(), ids=list(BAD_TABLES))
 def test_a_bad_routing_table_fails_with_line_and_column(
-    sip_trunk: ExampleRun, tmp_path: Path, rows: str, messages: list[str]
+    sip_trunk: ExampleRun, tmp_path: Path, text: str, messages: list[str]
 ) -> None:
-    table = tmp_path / "routing.csv"
-    table.write_text(HEADER + rows)
     with pytest.raises(ValueError) as raised:
-        sip_trunk.run({"routingTable": str(table)})
+        run_with_table(sip_trunk, tmp_path / "routing.csv", text)
     assert str(raised.value).startswith("routing.csv: ")
     for message in messages:
         assert message in str(raised.value)
     assert sip_trunk.mocks.resources == {}  # nothing declared from a bad table
-
-
-@pytest.mark.parametrize(
-    "header, message",
-    [
-        ("e164,agnet,direction,label,sip_installation\n", "line 1: missing column 'agent'"),
-        ("e164,agnet,direction,label,sip_installation\n", "line 1: unknown column 'agnet'"),
-        ("e164,agent,direction,label\n", "line 1: missing column 'sip_installation'"),
-    ],
-)
-def test_a_bad_header_names_the_column(
-    sip_trunk: ExampleRun, tmp_path: Path, header: str, message: str
-) -> None:
-    table = tmp_path / "routing.csv"
-    table.write_text(header + "+13125550142,agent_sales,inbound,a,sci_demo\n")
-    with pytest.raises(ValueError, match=message):
-        sip_trunk.run({"routingTable": str(table)})
 
 
 def test_a_missing_routing_table_is_named(sip_trunk: ExampleRun, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -68,11 +69,13 @@ class Recorder:
         )
 
 
-@pytest.fixture
-def engine(sandbox: RunningSandbox) -> Iterator[Recorder]:
+@contextmanager
+def recording_engine(base_url: str) -> Iterator[Recorder]:
+    """A provider host configured as the engine does (the demo key a secret), recording
+    what it sees; at the end the key must be nowhere in that."""
     with EngineHost() as host:
         host.configure(
-            {"speko:apiKey": DEMO_API_KEY, "speko:baseUrl": sandbox.base_url},
+            {"speko:apiKey": DEMO_API_KEY, "speko:baseUrl": base_url},
             secret_keys=["speko:apiKey"],
         )
         recorder = Recorder(host)
@@ -81,9 +84,9 @@ def engine(sandbox: RunningSandbox) -> Iterator[Recorder]:
 
 
 @pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[Client]:
-    with Client(DEMO_API_KEY, sandbox.base_url) as api:
-        yield api
+def engine(sandbox: RunningSandbox) -> Iterator[Recorder]:
+    with recording_engine(sandbox.base_url) as recorder:
+        yield recorder
 
 
 def file_verification(engine: Recorder) -> tuple[str, dict[str, Any]]:

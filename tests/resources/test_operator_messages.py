@@ -14,8 +14,8 @@ from pulumi_speko.api.errors import BadRequestError, ErrorDetail
 from pulumi_speko.api.models import PhoneNumberCreate, PhoneNumberImport
 from pulumi_speko.resources._props import error_in_program_names
 from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberArgs
-from pulumi_speko.testing.engine import EngineError, EngineHost
-from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox, running_sandbox
+from pulumi_speko.testing.engine import EngineError
+from pulumi_speko.testing.sandbox import DEMO_ORG, RunningSandbox, running_sandbox
 
 from . import test_engine_protocol as protocol
 from .conftest import PROFILE, REPRESENTATIVE
@@ -29,8 +29,7 @@ from .test_engine_protocol import (
     stderr_eventually,
 )
 
-engine = protocol.engine  # the fixtures of the engine-protocol tier
-client = protocol.client
+engine = protocol.engine  # the fixture of the engine-protocol tier
 
 # A pool where area code 415 has 100 available numbers: more than one search (50) shows.
 LARGE_POOL = 300
@@ -102,14 +101,8 @@ def large_pool() -> Iterator[RunningSandbox]:
 def large_engine(large_pool: RunningSandbox) -> Iterator[Recorder]:
     large_pool.control.reset()
     large_pool.control.clear_request_log()
-    with EngineHost() as host:
-        host.configure(
-            {"speko:apiKey": DEMO_API_KEY, "speko:baseUrl": large_pool.base_url},
-            secret_keys=["speko:apiKey"],
-        )
-        recorder = Recorder(host)
+    with protocol.recording_engine(large_pool.base_url) as recorder:
         yield recorder
-        assert DEMO_API_KEY not in recorder.text()
 
 
 def test_an_exact_purchase_without_cost_limits_makes_no_search(
