@@ -16,22 +16,21 @@ from typing import Any
 import pytest
 from pulumi_speko.api import Client
 from pulumi_speko.api.models import PhoneNumberCreate, PhoneNumberUpdate
-from pulumi_speko.resources.business_verification import BusinessVerificationProvider
-from pulumi_speko.resources.phone_number import PhoneNumberProvider
-from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberProvider
-from pulumi_speko.testing.engine import UNKNOWN, EngineError, EngineHost, serialize_provider
+from pulumi_speko.constants import (
+    BUSINESS_VERIFICATION_TYPE,
+    PHONE_NUMBER_TYPE,
+    SIP_TRUNK_PHONE_NUMBER_TYPE,
+)
+from pulumi_speko.testing.engine import UNKNOWN, EngineError, EngineHost
+from pulumi_speko.testing.providers import serialized_providers
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox
 
 from .conftest import PROFILE, REPRESENTATIVE
 
-PHONE = "pulumi-python:dynamic/speko:PhoneNumber"
-SIP = "pulumi-python:dynamic/speko:SipTrunkPhoneNumber"
-KYB = "pulumi-python:dynamic/speko:BusinessVerification"
-PROVIDERS = {
-    PHONE: serialize_provider(PhoneNumberProvider()),
-    SIP: serialize_provider(SipTrunkPhoneNumberProvider()),
-    KYB: serialize_provider(BusinessVerificationProvider()),
-}
+PHONE = PHONE_NUMBER_TYPE
+SIP = SIP_TRUNK_PHONE_NUMBER_TYPE
+KYB = BUSINESS_VERIFICATION_TYPE
+PROVIDERS = serialized_providers()
 
 
 class Recorder:
