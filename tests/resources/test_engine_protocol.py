@@ -16,20 +16,15 @@ from typing import Any
 import pytest
 from pulumi_speko.api import Client
 from pulumi_speko.api.models import PhoneNumberCreate, PhoneNumberUpdate
-from pulumi_speko.constants import (
-    BUSINESS_VERIFICATION_TYPE,
-    PHONE_NUMBER_TYPE,
-    SIP_TRUNK_PHONE_NUMBER_TYPE,
-)
+from pulumi_speko.constants import BUSINESS_VERIFICATION_TYPE as KYB
+from pulumi_speko.constants import PHONE_NUMBER_TYPE as PHONE
+from pulumi_speko.constants import SIP_TRUNK_PHONE_NUMBER_TYPE as SIP
 from pulumi_speko.testing.engine import UNKNOWN, EngineError, EngineHost
 from pulumi_speko.testing.providers import serialized_providers
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox
 
 from .conftest import PROFILE, REPRESENTATIVE
 
-PHONE = PHONE_NUMBER_TYPE
-SIP = SIP_TRUNK_PHONE_NUMBER_TYPE
-KYB = BUSINESS_VERIFICATION_TYPE
 PROVIDERS = serialized_providers()
 
 
