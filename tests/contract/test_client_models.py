@@ -10,7 +10,6 @@ every null it allows), because newer servers add fields and values.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from pulumi_speko.api import models
@@ -18,17 +17,15 @@ from pulumi_speko.api._error_body import read_error_body
 from pydantic import BaseModel, ValidationError
 
 from .spec import (
+    DOCUMENT,
+    RESOLVE,
+    SCHEMAS,
     FieldView,
     document_validator,
     field_views,
-    load_document,
     resolver,
     response_schema,
 )
-
-DOCUMENT = load_document()
-SCHEMAS: dict[str, Any] = DOCUMENT["components"]["schemas"]
-RESOLVE = resolver(DOCUMENT)
 
 RESPONSE_MODELS: dict[str, type[BaseModel]] = {
     "PhoneNumber": models.PhoneNumberRecord,
