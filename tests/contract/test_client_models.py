@@ -71,6 +71,14 @@ def _document_views(name: str) -> dict[str, FieldView]:
     return field_views(SCHEMAS[name], RESOLVE)
 
 
+def _field_pairs(name: str, model: type[BaseModel]) -> list[tuple[str, FieldView, FieldView]]:
+    """``(field, documented, modelled)`` for each field of schema ``name``; the document
+    and ``model`` must name the same fields."""
+    documented, modelled = _document_views(name), _model_views(model)
+    assert sorted(modelled) == sorted(documented)
+    return [(field, doc, modelled[field]) for field, doc in documented.items()]
+
+
 def _object_schemas() -> set[str]:
     return {name for name, schema in SCHEMAS.items() if "properties" in schema}
 
@@ -83,10 +91,7 @@ def test_every_object_schema_of_the_document_has_one_client_model() -> None:
 
 @pytest.mark.parametrize("name", sorted(RESPONSE_MODELS))
 def test_response_model_reads_every_field_of_the_document(name: str) -> None:
-    documented, modelled = _document_views(name), _model_views(RESPONSE_MODELS[name])
-    assert sorted(modelled) == sorted(documented)
-    for field, doc in documented.items():
-        model = modelled[field]
+    for field, doc, model in _field_pairs(name, RESPONSE_MODELS[name]):
         assert doc.required or not model.required, f"{name}.{field} may be absent"
         assert model.nullable or not doc.nullable, f"{name}.{field} may be null"
         if (name, field) in OPEN_ENUMS:
@@ -97,10 +102,7 @@ def test_response_model_reads_every_field_of_the_document(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(REQUEST_MODELS))
 def test_request_model_matches_the_document_exactly(name: str) -> None:
-    documented, modelled = _document_views(name), _model_views(REQUEST_MODELS[name])
-    assert sorted(modelled) == sorted(documented)
-    for field, doc in documented.items():
-        model = modelled[field]
+    for field, doc, model in _field_pairs(name, REQUEST_MODELS[name]):
         assert (model.required, model.enum, model.constraints) == (
             doc.required,
             doc.enum,
