@@ -6,11 +6,19 @@ import re
 from pathlib import Path
 
 import pytest
+from pulumi_speko.constants import DIRECTIONS, SOURCES
 from pulumi_speko.sandbox.model import derive_setup_status
 
 ROOT = Path(__file__).parents[1]
 PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").rglob("*.md"))]
 README = (ROOT / "README.md").read_text()
+BARE_NUMBER = {
+    "agent_id": None,
+    "has_template": False,
+    "installation_exists": False,
+    "suspended": False,
+}
+"""A number with nothing set up: no agent, no template, no SIP installation, not suspended."""
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(ROOT)))
@@ -30,18 +38,12 @@ def test_the_audit_sample_issues_are_those_the_sandbox_derives() -> None:
     sample = commands[commands.index("## Speko audit:") :]
     issues = set(re.findall(r"action_required: ([\w, ]+) \|", sample))
     names = {name.strip() for listed in issues for name in listed.split(",")}
-    derivable = set()
-    for source in ("managed", "sip_trunk"):
-        for direction in ("inbound", "outbound", "both"):
-            derived = derive_setup_status(
-                source=source,
-                direction=direction,
-                agent_id=None,
-                has_template=False,
-                installation_exists=False,
-                suspended=False,
-            )
-            derivable |= set(derived.issues)
+    derivable = {
+        issue
+        for source in SOURCES
+        for direction in DIRECTIONS
+        for issue in derive_setup_status(source=source, direction=direction, **BARE_NUMBER).issues
+    }
     assert names and names <= derivable, names - derivable
 
 

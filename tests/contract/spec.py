@@ -53,6 +53,13 @@ def resolver(root: Mapping[str, Any]) -> Resolve:
     return resolve
 
 
+DOCUMENT = load_document()
+"""The API's OpenAPI document, as the contract tests read it."""
+SCHEMAS: JsonObject = DOCUMENT["components"]["schemas"]
+RESOLVE = resolver(DOCUMENT)
+"""Resolves a ``$ref`` of :data:`DOCUMENT`."""
+
+
 def operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, JsonObject]]:
     """Every (path, method, operation) of a document."""
     for path, item in document["paths"].items():

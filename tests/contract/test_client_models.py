@@ -10,7 +10,6 @@ every null it allows), because newer servers add fields and values.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from pulumi_speko.api import models
@@ -18,17 +17,15 @@ from pulumi_speko.api._error_body import read_error_body
 from pydantic import BaseModel, ValidationError
 
 from .spec import (
+    DOCUMENT,
+    RESOLVE,
+    SCHEMAS,
     FieldView,
     document_validator,
     field_views,
-    load_document,
     resolver,
     response_schema,
 )
-
-DOCUMENT = load_document()
-SCHEMAS: dict[str, Any] = DOCUMENT["components"]["schemas"]
-RESOLVE = resolver(DOCUMENT)
 
 RESPONSE_MODELS: dict[str, type[BaseModel]] = {
     "PhoneNumber": models.PhoneNumberRecord,
@@ -74,6 +71,14 @@ def _document_views(name: str) -> dict[str, FieldView]:
     return field_views(SCHEMAS[name], RESOLVE)
 
 
+def _field_pairs(name: str, model: type[BaseModel]) -> list[tuple[str, FieldView, FieldView]]:
+    """``(field, documented, modelled)`` for each field of schema ``name``; the document
+    and ``model`` must name the same fields."""
+    documented, modelled = _document_views(name), _model_views(model)
+    assert sorted(modelled) == sorted(documented)
+    return [(field, doc, modelled[field]) for field, doc in documented.items()]
+
+
 def _object_schemas() -> set[str]:
     return {name for name, schema in SCHEMAS.items() if "properties" in schema}
 
@@ -86,10 +91,7 @@ def test_every_object_schema_of_the_document_has_one_client_model() -> None:
 
 @pytest.mark.parametrize("name", sorted(RESPONSE_MODELS))
 def test_response_model_reads_every_field_of_the_document(name: str) -> None:
-    documented, modelled = _document_views(name), _model_views(RESPONSE_MODELS[name])
-    assert sorted(modelled) == sorted(documented)
-    for field, doc in documented.items():
-        model = modelled[field]
+    for field, doc, model in _field_pairs(name, RESPONSE_MODELS[name]):
         assert doc.required or not model.required, f"{name}.{field} may be absent"
         assert model.nullable or not doc.nullable, f"{name}.{field} may be null"
         if (name, field) in OPEN_ENUMS:
@@ -100,10 +102,7 @@ def test_response_model_reads_every_field_of_the_document(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(REQUEST_MODELS))
 def test_request_model_matches_the_document_exactly(name: str) -> None:
-    documented, modelled = _document_views(name), _model_views(REQUEST_MODELS[name])
-    assert sorted(modelled) == sorted(documented)
-    for field, doc in documented.items():
-        model = modelled[field]
+    for field, doc, model in _field_pairs(name, REQUEST_MODELS[name]):
         assert (model.required, model.enum, model.constraints) == (
             doc.required,
             doc.enum,

@@ -18,19 +18,18 @@ from pulumi_speko.api import models
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, OTHER_API_KEY, RunningSandbox
 
 from .spec import (
+    DOCUMENT,
+    RESOLVE,
+    SCHEMAS,
     SCHEMAS_REF,
     document_validator,
     field_views,
     flatten,
-    load_document,
     operations,
     resolver,
     response_schema,
 )
 
-DOCUMENT = load_document()
-SCHEMAS: dict[str, Any] = DOCUMENT["components"]["schemas"]
-RESOLVE = resolver(DOCUMENT)
 OPERATIONS = {op["operationId"]: (path, method, op) for path, method, op in operations(DOCUMENT)}
 # The sandbox answers these only when a fault rule says so: its own document omits them.
 FAULT_ONLY_STATUSES = frozenset({"429", "5XX"})
@@ -60,9 +59,7 @@ class Api:
 
     def imported(self, client: httpx.Client | None = None) -> str:
         """The id of a freshly imported SIP-trunk number of the demo (or given) org."""
-        created = (client or self.demo).post(
-            f"{NUMBERS}/import", json=example("PhoneNumberImport")
-        )
+        created = (client or self.demo).post(f"{NUMBERS}/import", json=example("PhoneNumberImport"))
         assert created.status_code == 201, created.text
         number_id: str = created.json()["id"]
         return number_id
@@ -204,9 +201,7 @@ def _sample_body(operation: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _anonymous(path: str, method: str, operation: dict[str, Any]) -> Call:
-    return lambda a: a.anonymous.request(
-        method, _concrete_path(path), json=_sample_body(operation)
-    )
+    return lambda a: a.anonymous.request(method, _concrete_path(path), json=_sample_body(operation))
 
 
 def _fault(path: str, method: str, operation: dict[str, Any], status: int) -> Call:
@@ -257,9 +252,7 @@ def test_sandbox_answer_validates_against_the_document(api: Api, case: Case) -> 
     assert _status_key(response.status_code) == case.status, response.text
     _, _, operation = OPERATIONS[case.operation]
     body = response.json()
-    errors = document_validator(response_schema(DOCUMENT, operation, case.status)).iter_errors(
-        body
-    )
+    errors = document_validator(response_schema(DOCUMENT, operation, case.status)).iter_errors(body)
     assert not [f"{list(e.absolute_path)}: {e.message}" for e in errors], body
     if case.status == "429":
         assert float(response.headers["Retry-After"]) == 2

@@ -23,28 +23,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pulumi_speko.resources.business_verification import BusinessVerificationProvider
-from pulumi_speko.resources.phone_number import PhoneNumberProvider
-from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberProvider
-from pulumi_speko.testing import data
-from pulumi_speko.testing.engine import (
-    CheckResult,
-    DiffResult,
-    EngineError,
-    EngineHost,
-    ReadResult,
-    serialize_provider,
+from pulumi_speko.constants import (
+    BUSINESS_VERIFICATION_TYPE,
+    PHONE_NUMBER_TYPE,
+    SIP_TRUNK_PHONE_NUMBER_TYPE,
 )
-from pulumi_speko.testing.sandbox import RequestLogEntry
+from pulumi_speko.resources.business_verification import BusinessVerificationProvider
+from pulumi_speko.testing import data
+from pulumi_speko.testing.engine import EngineError, EngineHost
+from pulumi_speko.testing.providers import serialized_providers
+from pulumi_speko.testing.sandbox import DEMO_ORG, RequestLogEntry, RunningSandbox, SandboxControl
 
-PHONE = "pulumi-python:dynamic/speko:PhoneNumber"
-SIP = "pulumi-python:dynamic/speko:SipTrunkPhoneNumber"
-KYB = "pulumi-python:dynamic/speko:BusinessVerification"
-PROVIDERS = {
-    PHONE: serialize_provider(PhoneNumberProvider()),
-    SIP: serialize_provider(SipTrunkPhoneNumberProvider()),
-    KYB: serialize_provider(BusinessVerificationProvider()),
-}
+PHONE = PHONE_NUMBER_TYPE
+SIP = SIP_TRUNK_PHONE_NUMBER_TYPE
+KYB = BUSINESS_VERIFICATION_TYPE
+PROVIDERS = serialized_providers()
 
 RELIABILITY_KEY = f"sk_test_reliability_{secrets.token_hex(12)}"
 OTHER_RELIABILITY_KEY = f"sk_test_reliability_other_{secrets.token_hex(12)}"
@@ -71,24 +64,19 @@ _STATUS_OR_TRANSPORT = re.compile(
 
 @dataclass
 class Figures:
-    """Counters of the whole run, printed by ``pytest_terminal_summary``."""
+    """Counters of the whole run, printed by ``pytest_terminal_summary``.
+
+    ``totals`` holds the integer figures by name, which :meth:`add` counts:
+    ``api_requests``, ``numbers_lost``, ``numbers_doubled``, ``numbers_orphaned``,
+    ``purchases_landed``, ``reruns``, ``bad_inputs``, ``bad_input_api_calls``,
+    ``fuzz_requests``, ``fuzz_5xx``, ``secret_texts_scanned``, ``secret_bytes_scanned``
+    and ``secret_hits``.
+    """
 
     engine_calls: Counter[str] = field(default_factory=Counter)
     lifecycle_ops: Counter[str] = field(default_factory=Counter)
     faults: Counter[str] = field(default_factory=Counter)
-    api_requests: int = 0
-    numbers_lost: int = 0
-    numbers_doubled: int = 0
-    numbers_orphaned: int = 0
-    purchases_landed: int = 0
-    reruns: int = 0
-    bad_inputs: int = 0
-    bad_input_api_calls: int = 0
-    fuzz_requests: int = 0
-    fuzz_5xx: int = 0
-    secret_texts_scanned: int = 0
-    secret_bytes_scanned: int = 0
-    secret_hits: int = 0
+    totals: Counter[str] = field(default_factory=Counter)
     secret_scan_ran: bool = False
     notes: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -100,15 +88,21 @@ class Figures:
 
     def add(self, name: str, n: int = 1) -> None:
         """Add ``n`` to the integer figure ``name`` (thread-safe)."""
-        with self._lock:
-            setattr(self, name, getattr(self, name) + n)
+        self.count("totals", name, n)
 
     def touched(self) -> bool:
         """Whether any reliability test recorded anything."""
-        return bool(self.engine_calls or self.api_requests or self.bad_inputs or self.fuzz_requests)
+        totals = self.totals
+        return bool(
+            self.engine_calls
+            or totals["api_requests"]
+            or totals["bad_inputs"]
+            or totals["fuzz_requests"]
+        )
 
     def lines(self) -> list[str]:
         """The figures block, one figure a line."""
+        t = self.totals
         faults_total = sum(self.faults.values())
         fault_kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.faults.items())) or "none"
         calls = ", ".join(f"{kind} {n}" for kind, n in sorted(self.engine_calls.items()))
@@ -117,20 +111,20 @@ class Figures:
             f"engine-protocol calls:      {sum(self.engine_calls.values())} ({calls or 'none'})",
             f"randomized lifecycle ops:   {sum(self.lifecycle_ops.values())} ({ops or 'none'})",
             f"faults injected:            {faults_total} ({fault_kinds})",
-            f"numbers lost:               {self.numbers_lost}",
-            f"numbers doubled:            {self.numbers_doubled}",
-            f"numbers orphaned:           {self.numbers_orphaned}",
-            f"purchases landed:           {self.purchases_landed} (each debited once)",
-            f"operator reruns (clear error, then rerun): {self.reruns}",
-            f"bad inputs tried:           {self.bad_inputs} "
-            f"(API calls they caused: {self.bad_input_api_calls})",
-            f"sandbox fuzz requests:      {self.fuzz_requests} (5xx answers: {self.fuzz_5xx})",
-            f"API requests (sandbox log): {self.api_requests}",
+            f"numbers lost:               {t['numbers_lost']}",
+            f"numbers doubled:            {t['numbers_doubled']}",
+            f"numbers orphaned:           {t['numbers_orphaned']}",
+            f"purchases landed:           {t['purchases_landed']} (each debited once)",
+            f"operator reruns (clear error, then rerun): {t['reruns']}",
+            f"bad inputs tried:           {t['bad_inputs']} "
+            f"(API calls they caused: {t['bad_input_api_calls']})",
+            f"sandbox fuzz requests:      {t['fuzz_requests']} (5xx answers: {t['fuzz_5xx']})",
+            f"API requests (sandbox log): {t['api_requests']}",
         ]
         if self.secret_scan_ran:
             lines.append(
-                f"secrets scan:               {self.secret_texts_scanned} texts, "
-                f"{self.secret_bytes_scanned} bytes, API key found {self.secret_hits} times"
+                f"secrets scan:               {t['secret_texts_scanned']} texts, "
+                f"{t['secret_bytes_scanned']} bytes, API key found {t['secret_hits']} times"
             )
         lines.extend(self.notes)
         return lines
@@ -224,37 +218,30 @@ def assert_clear_error(error: EngineError) -> str:
     return message
 
 
-class Engine:
-    """An :class:`EngineHost` configured with the suite's key, recording what it sees."""
+def program_inputs(token: str, news: Mapping[str, Any]) -> dict[str, Any]:
+    """A program's inputs ``news`` as it sends them: with the resource's ``__provider``."""
+    return {**news, "__provider": PROVIDERS[token]}
 
-    def __init__(self, host: EngineHost, name: str) -> None:
-        self.host = host
+
+class Engine(EngineHost):
+    """A provider host of the suite: it counts its calls and keeps what they returned and
+    what the host printed, for the figures and the secrets scan."""
+
+    def __init__(self, name: str = "host") -> None:
+        super().__init__()
         self.name = name
 
-    def _seen(self, kind: str, value: Any) -> None:
+    def observe(self, method: str, outcome: Any) -> None:
+        """Count every resource call; keep its response, or its error's details."""
+        super().observe(method, outcome)
+        if method == "Configure":
+            return
+        kind = method.lower()
         FIGURES.count("engine_calls", kind)
-        EVIDENCE.add(f"engine {kind}", value)
-
-    def _call(self, kind: str, function: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return function(*args, **kwargs)
-        except EngineError as error:
-            FIGURES.count("engine_calls", kind)
-            EVIDENCE.add("engine error", error.details)
-            raise
-
-    def check(
-        self,
-        token: str,
-        name: str,
-        news: Mapping[str, Any],
-        olds: Mapping[str, Any] | None = None,
-    ) -> CheckResult:
-        """``Check`` with the resource's ``__provider`` added to ``news``."""
-        bag = {**news, "__provider": PROVIDERS[token]}
-        result: CheckResult = self._call("check", self.host.check, token, name, olds or {}, bag)
-        self._seen("check", {"inputs": result.inputs, "failures": result.failures})
-        return result
+        if isinstance(outcome, EngineError):
+            EVIDENCE.add("engine error", outcome.details)
+        else:
+            EVIDENCE.add(f"engine {kind}", str(outcome))
 
     def checked(
         self,
@@ -264,75 +251,19 @@ class Engine:
         olds: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The checked inputs; the inputs must be valid."""
-        result = self.check(token, name, news, olds)
+        result = self.check(token, name, olds or {}, program_inputs(token, news))
         assert result.failures == [], result.failures
         return result.inputs
 
-    def create(
-        self, token: str, name: str, inputs: Mapping[str, Any]
-    ) -> tuple[str, dict[str, Any]]:
-        """``Create``: the new id and its outputs."""
-        id_, outs = self._call("create", self.host.create, token, name, inputs)
-        self._seen("create", {"id": id_, "outputs": outs})
-        return id_, outs
-
-    def diff(
-        self,
-        token: str,
-        name: str,
-        id_: str,
-        olds: Mapping[str, Any],
-        news: Mapping[str, Any],
-        old_inputs: Mapping[str, Any] | None = None,
-    ) -> DiffResult:
-        """``Diff`` of the old outputs against the checked inputs."""
-        result: DiffResult = self._call(
-            "diff", self.host.diff, token, name, id_, olds, news, old_inputs=old_inputs
-        )
-        self._seen("diff", {"changes": result.changes, "replaces": result.replaces})
-        return result
-
-    def update(
-        self,
-        token: str,
-        name: str,
-        id_: str,
-        olds: Mapping[str, Any],
-        news: Mapping[str, Any],
-        old_inputs: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """``Update``: the new outputs."""
-        outs: dict[str, Any] = self._call(
-            "update", self.host.update, token, name, id_, olds, news, old_inputs=old_inputs
-        )
-        self._seen("update", outs)
-        return outs
-
-    def read(
-        self,
-        token: str,
-        name: str,
-        id_: str,
-        properties: Mapping[str, Any],
-        inputs: Mapping[str, Any],
-    ) -> ReadResult:
-        """``Read`` (refresh)."""
-        result: ReadResult = self._call(
-            "read", self.host.read, token, name, id_, properties, inputs
-        )
-        self._seen("read", {"id": result.id, "props": result.properties, "in": result.inputs})
-        return result
-
-    def delete(self, token: str, name: str, id_: str, properties: Mapping[str, Any]) -> None:
-        """``Delete``."""
-        self._call("delete", self.host.delete, token, name, id_, properties)
-        self._seen("delete", {"id": id_})
+    def file_verification(self) -> tuple[str, dict[str, Any]]:
+        """Create the suite's business verification: the org may then buy numbers."""
+        return self.create(KYB, "kyb", self.checked(KYB, "kyb", VERIFICATION))
 
     def close(self) -> None:
         """Stop the host and keep everything it printed."""
-        self.host.close()
-        EVIDENCE.add("host stdout", "\n".join(self.host.stdout_lines))
-        EVIDENCE.add("host stderr", self.host.stderr_text())
+        super().close()
+        EVIDENCE.add("host stdout", "\n".join(self.stdout_lines))
+        EVIDENCE.add("host stderr", self.stderr_text())
 
 
 # Stopping a host takes about 0.3 s (SIGINT, then the gRPC server's shutdown): hosts are
@@ -354,15 +285,16 @@ def wait_closed() -> None:
 
 def start_engine(base_url: str, api_key: str = RELIABILITY_KEY, name: str = "host") -> Engine:
     """A provider host configured as the engine does: key as a secret, sandbox URL."""
-    host = EngineHost().start()
+    engine = Engine(name)
+    engine.start()
     try:
-        host.configure(
+        engine.configure(
             {"speko:apiKey": api_key, "speko:baseUrl": base_url}, secret_keys=["speko:apiKey"]
         )
     except BaseException:
-        host.close()
+        engine.close()
         raise
-    return Engine(host, name)
+    return engine
 
 
 class HostPool:
@@ -416,6 +348,21 @@ def purchases(entries: Iterable[RequestLogEntry]) -> list[RequestLogEntry]:
 def imports(entries: Iterable[RequestLogEntry]) -> list[RequestLogEntry]:
     """SIP-trunk imports that landed."""
     return landed(entries, "POST", "/v1/phone-numbers/import")
+
+
+def paid_purchases(
+    control: SandboxControl, org: str = DEMO_ORG, credits: Decimal = SEED_CREDITS
+) -> Decimal:
+    """How many purchases ``org`` paid for: the credits it spent (from ``credits``) over
+    the price of one."""
+    return (credits - control.get_credits(org)) / PURCHASE_PRICE
+
+
+def assert_landed_once(platform: RunningSandbox, token: str) -> None:
+    """One purchase or import landed, and the org paid only if it was a purchase."""
+    log = platform.control.request_log()
+    assert paid_purchases(platform.control) == (1 if token == PHONE else 0)
+    assert len(purchases(log)) + len(imports(log)) == 1
 
 
 def calls(entries: Iterable[RequestLogEntry], method: str, path: str) -> list[RequestLogEntry]:

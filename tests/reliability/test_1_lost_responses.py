@@ -22,24 +22,19 @@ from .support import (
     FIGURES,
     KYB,
     PHONE,
-    PURCHASE_PRICE,
-    SEED_CREDITS,
     SIP,
     VERIFICATION,
     Engine,
     assert_clear_error,
+    assert_landed_once,
     calls,
     imports,
+    paid_purchases,
     purchases,
     user_props,
 )
 
 FIRST_415 = "+14155550100"  # first number of area code 415 in the seeded pool
-
-
-def file_verification(engine: Engine) -> None:
-    inputs = engine.checked(KYB, "kyb", VERIFICATION)
-    engine.create(KYB, "kyb", inputs)
 
 
 def live_numbers(platform: RunningSandbox) -> list[dict[str, Any]]:
@@ -63,7 +58,7 @@ def test_lost_purchase_response_buys_once(
     platform: RunningSandbox, engines: Callable[..., Engine], selection: dict[str, str]
 ) -> None:
     engine = engines()
-    file_verification(engine)
+    engine.file_verification()
     platform.control.add_fault("POST", "/v1/phone-numbers", action="drop", times=1)
 
     inputs = engine.checked(PHONE, "main", {**selection, "label": "main line"})
@@ -74,7 +69,7 @@ def test_lost_purchase_response_buys_once(
     assert [(p.dropped, p.app_status) for p in posts] == [(True, 201)]  # sent once, never again
     assert [n["id"] for n in live_numbers(platform)] == [number_id]
     assert outs["e164"] == FIRST_415 and outs["label"] == "main line"
-    assert platform.control.get_credits(DEMO_ORG) == SEED_CREDITS - PURCHASE_PRICE
+    assert paid_purchases(platform.control) == 1
     note_outcome(platform, declared=1)
 
 
@@ -94,7 +89,7 @@ def test_lost_import_response_imports_once(
     ]
     assert [n["id"] for n in live_numbers(platform)] == [number_id]
     assert outs["source"] == "sip_trunk"
-    assert platform.control.get_credits(DEMO_ORG) == SEED_CREDITS  # imports are free
+    assert paid_purchases(platform.control) == 0  # imports are free
     note_outcome(platform, declared=1)
 
 
@@ -161,7 +156,7 @@ def test_lost_answer_of_a_refused_purchase_is_refused_again_and_debits_nothing(
     platform: RunningSandbox, engines: Callable[..., Engine]
 ) -> None:
     engine = engines()
-    file_verification(engine)
+    engine.file_verification()
     platform.control.set_credits(DEMO_ORG, "2.00")
     platform.control.add_fault("POST", "/v1/phone-numbers", action="drop", times=1)
     inputs = engine.checked(PHONE, "main", {"e164": FIRST_415})
@@ -212,7 +207,7 @@ def test_lost_answer_then_failed_lookup_is_a_clear_error_that_a_rerun_resolves(
     code, a plain rerun would buy a second number: the line is what prevents it.)
     """
     engine = engines()
-    file_verification(engine)
+    engine.file_verification()
     path = "/v1/phone-numbers" if token == PHONE else "/v1/phone-numbers/import"
     platform.control.add_fault("POST", path, action="drop", times=1)
     platform.control.add_fault("GET", "/v1/phone-numbers", action="respond", **lookup_failure)
@@ -229,10 +224,7 @@ def test_lost_answer_then_failed_lookup_is_a_clear_error_that_a_rerun_resolves(
     number_id, _ = engine.create(token, "n", engine.checked(token, "n", adopting))
     assert number_id == bought["id"]
     assert [n["id"] for n in live_numbers(platform)] == [number_id]
-    log = platform.control.request_log()
-    expected_credits = SEED_CREDITS - (PURCHASE_PRICE if token == PHONE else 0)
-    assert platform.control.get_credits(DEMO_ORG) == expected_credits
-    assert len(purchases(log)) + len(imports(log)) == 1
+    assert_landed_once(platform, token)
     FIGURES.add("reruns")
     note_outcome(platform, declared=1)
 

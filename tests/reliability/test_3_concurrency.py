@@ -19,18 +19,16 @@ from pulumi_speko.testing.sandbox import DEMO_ORG, OTHER_ORG, RunningSandbox
 
 from .support import (
     FIGURES,
-    KYB,
     OTHER_RELIABILITY_KEY,
     PHONE,
     PROVIDER_ERROR_PREFIX,
-    PURCHASE_PRICE,
-    SEED_CREDITS,
     SIP,
-    VERIFICATION,
     Engine,
     assert_clear_error,
+    assert_landed_once,
     calls,
     imports,
+    paid_purchases,
     purchases,
     user_props,
 )
@@ -60,7 +58,7 @@ def buy_by_area_code_from_four_threads(
     Each purchase takes 0.1 s to land (a latency fault on the POST, searches stay quick),
     so the four threads keep finding the same first matches and three of them lose."""
     platform.control.set_credits(DEMO_ORG, CREDITS)
-    engine.create(KYB, "kyb", engine.checked(KYB, "kyb", VERIFICATION))
+    engine.file_verification()
     platform.control.add_fault("POST", "/v1/phone-numbers", action="latency", latency_seconds=0.1)
 
     def create(index: int) -> Any:
@@ -81,7 +79,7 @@ def test_fifty_numbers_through_one_host_from_four_threads(
     control = platform.control
     control.set_credits(DEMO_ORG, CREDITS)
     engine = engines()
-    engine.create(KYB, "kyb", engine.checked(KYB, "kyb", VERIFICATION))
+    engine.file_verification()
     control.set_fault_seed(3)
     control.add_fault("*", "/v1/*", action="latency", latency_seconds=0.02, probability=0.3)
     declared = declarations()
@@ -106,7 +104,7 @@ def test_fifty_numbers_through_one_host_from_four_threads(
         assert live[id_]["label"] == props["label"]
     log = control.request_log()
     assert len(purchases(log)) == 20 and len(imports(log)) == 30
-    assert control.get_credits(DEMO_ORG) == CREDITS - 20 * PURCHASE_PRICE
+    assert paid_purchases(control, credits=CREDITS) == 20
     FIGURES.add("purchases_landed", 20)
 
     def update(name: str) -> tuple[str, dict[str, Any]]:
@@ -159,7 +157,7 @@ def test_area_code_purchases_from_four_threads_never_double_and_reruns_complete_
     assert {n["id"] for n in platform.control.list_numbers(DEMO_ORG)} == set(ids)
     log = platform.control.request_log()
     assert len(purchases(log)) == AREA_FLEET
-    assert platform.control.get_credits(DEMO_ORG) == CREDITS - AREA_FLEET * PURCHASE_PRICE
+    assert paid_purchases(platform.control, credits=CREDITS) == AREA_FLEET
     FIGURES.add("purchases_landed", AREA_FLEET)
     lost_races = [e for e in calls(log, "POST", "/v1/phone-numbers") if e.status == 409]
     FIGURES.notes.append(
@@ -174,7 +172,7 @@ def test_an_area_code_purchase_that_loses_five_races_searches_again(
     """Deterministic form of the race above: the first five purchases answer 409, as when
     other buyers took the five numbers the search returned."""
     engine = engines()
-    engine.create(KYB, "kyb", engine.checked(KYB, "kyb", VERIFICATION))
+    engine.file_verification()
     platform.control.add_fault(
         "POST", "/v1/phone-numbers", action="respond", status=409, code="CONFLICT", times=5
     )
@@ -214,7 +212,7 @@ def racing_hosts(platform: RunningSandbox, engines: Callable[..., Engine]) -> li
     """Two hosts (two stacks of the demo org), verification filed, purchases held 0.2 s so
     both are in flight at once."""
     hosts = [engines(name="stack A"), engines(name="stack B")]
-    hosts[0].create(KYB, "kyb", hosts[0].checked(KYB, "kyb", VERIFICATION))
+    hosts[0].file_verification()
     for path in ("/v1/phone-numbers", "/v1/phone-numbers/import"):
         platform.control.add_fault("POST", path, action="latency", latency_seconds=0.2)
     return hosts
@@ -240,10 +238,7 @@ def test_two_hosts_racing_for_one_number_one_owns_it_the_other_fails_clearly(
     assert "409 CONFLICT" in message
     assert f"already holds {props['e164']} as {number_id}; set adopt_existing=True" in message
     assert [n["id"] for n in platform.control.list_numbers(DEMO_ORG)] == [number_id]
-    log = platform.control.request_log()
-    expected = SEED_CREDITS - (PURCHASE_PRICE if token == PHONE else 0)
-    assert platform.control.get_credits(DEMO_ORG) == expected
-    assert len(purchases(log)) + len(imports(log)) == 1
+    assert_landed_once(platform, token)
 
 
 def test_two_hosts_racing_with_adopt_existing_both_manage_the_one_number_bought_once(
@@ -258,7 +253,7 @@ def test_two_hosts_racing_with_adopt_existing_both_manage_the_one_number_bought_
     assert first_id == second_id
     assert [n["id"] for n in platform.control.list_numbers(DEMO_ORG)] == [first_id]
     assert len(purchases(platform.control.request_log())) == 1
-    assert platform.control.get_credits(DEMO_ORG) == SEED_CREDITS - PURCHASE_PRICE
+    assert paid_purchases(platform.control) == 1
 
 
 def test_two_hosts_buying_by_area_code_at_once_get_two_different_numbers(
@@ -270,7 +265,7 @@ def test_two_hosts_buying_by_area_code_at_once_get_two_different_numbers(
     e164s = {outs["e164"] for _, outs in results}
     assert len(ids) == len(e164s) == 2
     assert {n["id"] for n in platform.control.list_numbers(DEMO_ORG)} == ids
-    assert platform.control.get_credits(DEMO_ORG) == SEED_CREDITS - 2 * PURCHASE_PRICE
+    assert paid_purchases(platform.control) == 2
 
 
 def test_two_organizations_racing_for_one_number_one_owns_it(
@@ -278,7 +273,7 @@ def test_two_organizations_racing_for_one_number_one_owns_it(
 ) -> None:
     hosts = [engines(name="demo org"), engines(OTHER_RELIABILITY_KEY, name="other org")]
     for engine in hosts:
-        engine.create(KYB, "kyb", engine.checked(KYB, "kyb", VERIFICATION))
+        engine.file_verification()
     platform.control.add_fault("POST", "/v1/phone-numbers", action="latency", latency_seconds=0.2)
     props = {"e164": "+14155550300", "adopt_existing": True}  # adopting never crosses orgs
     results = race(hosts, PHONE, [props, props])
@@ -294,5 +289,5 @@ def test_two_organizations_racing_for_one_number_one_owns_it(
         if n["e164"] == "+14155550300"
     ]
     assert len(owners) == 1
-    debited = [SEED_CREDITS - platform.control.get_credits(org) for org in (DEMO_ORG, OTHER_ORG)]
-    assert sorted(debited) == [0, PURCHASE_PRICE]
+    paid = [paid_purchases(platform.control, org) for org in (DEMO_ORG, OTHER_ORG)]
+    assert sorted(paid) == [0, 1]

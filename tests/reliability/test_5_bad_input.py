@@ -30,6 +30,7 @@ from .support import (
     Engine,
     HostPool,
     close_later,
+    program_inputs,
 )
 
 EXAMPLES = 120
@@ -451,7 +452,8 @@ def quiet_api(platform: RunningSandbox) -> Iterator[RunningSandbox]:
 
 def assert_rejected(checker: Engine, token: str, props: dict[str, Any], culprit: str) -> None:
     FIGURES.add("bad_inputs")
-    result = checker.check(token, "bad", props)  # an exception would raise EngineError here
+    # an exception would raise EngineError here
+    result = checker.check(token, "bad", {}, program_inputs(token, props))
     named = {prop for prop, _ in result.failures}
     assert culprit in named, f"{culprit} not named for {props!r}: {result.failures}"
     assert all(isinstance(reason, str) and reason for _, reason in result.failures)
@@ -511,7 +513,7 @@ def test_several_broken_properties_are_each_named(
         props[key] = data.draw(values)
         culprits.add(key)
     FIGURES.add("bad_inputs")
-    named = {prop for prop, _ in checker.check(SIP, "bad", props).failures}
+    named = {prop for prop, _ in checker.check(SIP, "bad", {}, program_inputs(SIP, props)).failures}
     assert culprits <= named
 
 
@@ -534,13 +536,13 @@ def test_valid_inputs_with_unknowns_pass_check_in_preview_without_a_call(
         data,
         ["e164", "agent_id", "label", "sip_connection_installation_id"],
     )
-    assert checker.check(SIP, "preview", sip).failures == []
+    assert checker.check(SIP, "preview", {}, program_inputs(SIP, sip)).failures == []
     phone = data.draw(valid_phone())
     phone = with_unknowns(phone, data, ["e164", "area_code", "label", "agent_id"])
-    assert checker.check(PHONE, "preview", phone).failures == []
+    assert checker.check(PHONE, "preview", {}, program_inputs(PHONE, phone)).failures == []
     kyb = data.draw(valid_kyb())
     kyb["business_profile"] = {**kyb["business_profile"], "website": UNKNOWN}
-    assert checker.check(KYB, "preview", kyb).failures == []
+    assert checker.check(KYB, "preview", {}, program_inputs(KYB, kyb)).failures == []
 
 
 # ------------------------------------------------------------------------ bugs found here (fixed)

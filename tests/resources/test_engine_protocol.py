@@ -17,22 +17,16 @@ from typing import Any
 import pytest
 from pulumi_speko.api import Client
 from pulumi_speko.api.models import PhoneNumberCreate, PhoneNumberUpdate
-from pulumi_speko.resources.business_verification import BusinessVerificationProvider
-from pulumi_speko.resources.phone_number import PhoneNumberProvider
-from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberProvider
-from pulumi_speko.testing.engine import UNKNOWN, EngineError, EngineHost, serialize_provider
+from pulumi_speko.constants import BUSINESS_VERIFICATION_TYPE as KYB
+from pulumi_speko.constants import PHONE_NUMBER_TYPE as PHONE
+from pulumi_speko.constants import SIP_TRUNK_PHONE_NUMBER_TYPE as SIP
+from pulumi_speko.testing.engine import UNKNOWN, EngineError, EngineHost
+from pulumi_speko.testing.providers import serialized_providers
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox
 
 from .conftest import PROFILE, REPRESENTATIVE
 
-PHONE = "pulumi-python:dynamic/speko:PhoneNumber"
-SIP = "pulumi-python:dynamic/speko:SipTrunkPhoneNumber"
-KYB = "pulumi-python:dynamic/speko:BusinessVerification"
-PROVIDERS = {
-    PHONE: serialize_provider(PhoneNumberProvider()),
-    SIP: serialize_provider(SipTrunkPhoneNumberProvider()),
-    KYB: serialize_provider(BusinessVerificationProvider()),
-}
+PROVIDERS = serialized_providers()
 
 
 class Recorder:

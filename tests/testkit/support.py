@@ -7,18 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from processes import run_command
+
 SUBPROCESS_TIMEOUT_SECONDS = 300
 
 
 def run_python(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """``python ARGS`` in a child process of this interpreter, its output captured."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=SUBPROCESS_TIMEOUT_SECONDS,
-        check=False,
-    )
+    return run_command([sys.executable, *args], cwd, env, SUBPROCESS_TIMEOUT_SECONDS)

@@ -4,10 +4,11 @@ test's sandbox, its config namespaced, its state kept per test outside the progr
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
-from pulumi_speko.runner import RunResult
+from pulumi_speko.runner import RunError, RunResult
 from pulumi_speko.runner.program import STATE_DIR_NAME
 from pulumi_speko.testing import OTHER_API_KEY, OTHER_ORG, SpekoSandbox
 
@@ -94,3 +95,20 @@ def test_a_run_works_after_asyncio_run_left_no_event_loop(
     asyncio.run(asyncio.sleep(0))  # as another test of the user's may have done before
     speko_sandbox.run(program_dir, "up")
     assert labels(speko_sandbox, speko_sandbox.org_id) == {LINE: "Line"}
+
+
+def test_a_rate_limit_wait_of_zero_fails_a_429_at_once(
+    speko_sandbox: SpekoSandbox, program_dir: Path
+) -> None:
+    # Retry-After within the default 300 s wait: without the setting the run would wait.
+    speko_sandbox.control.add_fault(
+        "POST", "/v1/phone-numbers/import", action="respond", status=429, retry_after=240, times=1
+    )
+    started = time.monotonic()
+    with pytest.raises(RunError, match="429 RATE_LIMITED") as raised:
+        speko_sandbox.run(program_dir, "up", config={"speko:rateLimitWaitSeconds": "0"})
+    assert time.monotonic() - started < 60  # a bound on a wait, not a sleep
+    assert "gave up after waiting" not in str(raised.value)  # nothing was waited out
+    posts = [e for e in speko_sandbox.control.request_log() if e.method == "POST"]
+    assert [e.status for e in posts] == [429]
+    assert labels(speko_sandbox, speko_sandbox.org_id) == {}

@@ -10,11 +10,11 @@ may use its cache), so it is marked ``wheel`` and left out of the default suite;
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from processes import run_command
 
 REPO = Path(__file__).resolve().parents[2]
 STEP_TIMEOUT_SECONDS = 600.0
@@ -36,15 +36,7 @@ pytestmark = pytest.mark.wheel
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(
-        command,
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=STEP_TIMEOUT_SECONDS,
-        check=False,
-    )
+    done = run_command(command, cwd, env, STEP_TIMEOUT_SECONDS)
     assert done.returncode == 0, f"{command} exited {done.returncode}:\n{done.stdout}{done.stderr}"
     return done.stdout
 

@@ -504,10 +504,20 @@ class EngineHost:
             raise RuntimeError(f"call configure() before {method}, as the engine does")
         try:
             response = getattr(self._stub, method)(request, timeout=self.call_timeout)
-            self.responses.append(response)
-            return response
         except grpc.RpcError as exc:
-            raise EngineError(method, exc.code(), exc.details() or "") from exc
+            error = EngineError(method, exc.code(), exc.details() or "")
+            self.observe(method, error)
+            raise error from exc
+        self.observe(method, response)
+        return response
+
+    def observe(self, method: str, outcome: Any) -> None:
+        """Called after each call (``method`` as gRPC names it, e.g. ``Create``) with the
+        host's response, or the :class:`EngineError` the call raised; keeps the responses
+        in :attr:`responses`. A subclass that watches every call overrides it (and calls it).
+        """
+        if not isinstance(outcome, EngineError):
+            self.responses.append(outcome)
 
     def _bag(self, bag: Mapping[str, Any]) -> _Struct:
         # The engine strips secrets for providers that answered acceptSecrets=False.

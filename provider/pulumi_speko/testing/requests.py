@@ -31,13 +31,8 @@ class Target:
 
 def check(target: Target, olds: EncodedBag, news: EncodedBag) -> provider_pb2.CheckRequest:
     """``Check``: ``olds`` the previous inputs (empty when new), ``news`` the program's."""
-    return provider_pb2.CheckRequest(
-        urn=target.urn,
-        name=target.name,
-        type=target.type,
-        olds=olds,
-        news=news,
-        randomSeed=os.urandom(32),
+    return _about(
+        target, provider_pb2.CheckRequest, olds=olds, news=news, randomSeed=os.urandom(32)
     )
 
 
@@ -52,23 +47,14 @@ def create(
     target: Target, properties: EncodedBag, *, preview: bool = False
 ) -> provider_pb2.CreateRequest:
     """``Create`` from the checked inputs."""
-    return provider_pb2.CreateRequest(
-        urn=target.urn, name=target.name, type=target.type, properties=properties, preview=preview
-    )
+    return _about(target, provider_pb2.CreateRequest, properties=properties, preview=preview)
 
 
 def read(
     target: Target, id_: str, properties: EncodedBag, inputs: EncodedBag
 ) -> provider_pb2.ReadRequest:
     """``Read`` (refresh or import): ``properties`` the old outputs, ``inputs`` the old inputs."""
-    return provider_pb2.ReadRequest(
-        urn=target.urn,
-        name=target.name,
-        type=target.type,
-        id=id_,
-        properties=properties,
-        inputs=inputs,
-    )
+    return _about(target, provider_pb2.ReadRequest, id=id_, properties=properties, inputs=inputs)
 
 
 def update(
@@ -82,13 +68,8 @@ def delete(
     target: Target, id_: str, properties: EncodedBag, old_inputs: EncodedBag
 ) -> provider_pb2.DeleteRequest:
     """``Delete``: ``properties`` the outputs in state."""
-    return provider_pb2.DeleteRequest(
-        urn=target.urn,
-        name=target.name,
-        type=target.type,
-        id=id_,
-        properties=properties,
-        old_inputs=old_inputs,
+    return _about(
+        target, provider_pb2.DeleteRequest, id=id_, properties=properties, old_inputs=old_inputs
     )
 
 
@@ -101,12 +82,9 @@ def _change(
     old_inputs: EncodedBag,
 ) -> RequestT:
     """A ``Diff`` or ``Update`` request: the two carry the same fields."""
-    return request_type(
-        urn=target.urn,
-        name=target.name,
-        type=target.type,
-        id=id_,
-        olds=olds,
-        news=news,
-        old_inputs=old_inputs,
-    )
+    return _about(target, request_type, id=id_, olds=olds, news=news, old_inputs=old_inputs)
+
+
+def _about(target: Target, request_type: Callable[..., RequestT], **fields: Any) -> RequestT:
+    """A request of ``request_type`` about ``target``: its URN, name and type, then ``fields``."""
+    return request_type(urn=target.urn, name=target.name, type=target.type, **fields)
