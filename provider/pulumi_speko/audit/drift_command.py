@@ -70,11 +70,7 @@ def run(args: argparse.Namespace) -> int:
     """Compare the export named by ``args`` with the live API; returns the exit status."""
     from pulumi_speko.api import OrganizationMismatchError, SpekoError
     from pulumi_speko.audit.drift import compare, confirm_organization, render
-    from pulumi_speko.audit.stack_export import (
-        BUSINESS_VERIFICATION_TYPE,
-        StackExportError,
-        load_stack_export,
-    )
+    from pulumi_speko.audit.stack_export import StackExportError, load_stack_export
 
     try:
         export = load_stack_export(args.stack_export)
@@ -83,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     except (StackExportError, ConfigError, ValueError) as error:
         return _fail(str(error))
     needs_verification = any(
-        r.type == BUSINESS_VERIFICATION_TYPE and not r.external for r in export.speko_resources()
+        r.is_verification and not r.external for r in export.speko_resources()
     )
     with client:
         action = "list phone numbers"

@@ -18,10 +18,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
+from pulumi_speko.audit.rendering import json_document, plural
 from pulumi_speko.audit.stack_export import (
-    BUSINESS_VERIFICATION_TYPE,
-    NUMBER_TYPES,
-    PHONE_NUMBER_TYPE,
     SecretValue,
     StackExport,
     StateResource,
@@ -60,7 +58,6 @@ FINDING_CODES: Final = (
     VERIFICATION_BLOCKS_PURCHASES,
 )
 
-_SOURCE_BY_TYPE: Final = {PHONE_NUMBER_TYPE: "managed"}
 _SECRET_TEXT: Final = "[secret]"
 _BLOCKING_VERIFICATION_STATUSES: Final = frozenset({"rejected", "revoked"})
 _TEMPLATE_CELL_MAX: Final = 60
@@ -157,10 +154,8 @@ def build_report(export: StackExport) -> AuditReport:
     another stack or the dashboard owns those numbers.
     """
     resources = [r for r in export.speko_resources() if not r.external]
-    numbers = tuple(_number_entry(r) for r in resources if r.type in NUMBER_TYPES)
-    verifications = tuple(
-        _verification_entry(r) for r in resources if r.type == BUSINESS_VERIFICATION_TYPE
-    )
+    numbers = tuple(_number_entry(r) for r in resources if r.is_number)
+    verifications = tuple(_verification_entry(r) for r in resources if r.is_verification)
     findings = [
         *(f for n in numbers if (f := _inbound_finding(n))),
         *(f for n in numbers if (f := _protection_finding(n))),
@@ -229,7 +224,7 @@ def _number_entry(resource: StateResource) -> NumberEntry:
         urn=resource.urn,
         id=resource.id,
         e164=_text(resource.value("e164")),
-        source=_text(resource.value("source")) or _SOURCE_BY_TYPE.get(resource.type, "sip_trunk"),
+        source=_text(resource.value("source")) or resource.type_source,
         direction=_text(resource.value("direction")) or "outbound",
         agent_id=agent_id,
         dispatch_metadata_template=template,
@@ -475,17 +470,12 @@ def _rejected(verification: VerificationEntry) -> str | None:
 
 def _totals_line(totals: Totals) -> str:
     sources = ", ".join(f"{count} {source}" for source, count in totals.by_source.items())
-    line = (
-        f"**Totals:** {_count(totals.numbers, 'number')} ({sources}); managed monthly cost "
-        f"${totals.managed_monthly_cost_usd:.2f}"
+    without_cost = totals.managed_without_cost
+    uncosted = f" (+{without_cost} managed without a recorded cost)" if without_cost else ""
+    return (
+        f"**Totals:** {plural(totals.numbers, 'number')} ({sources}); managed monthly cost "
+        f"${totals.managed_monthly_cost_usd:.2f}{uncosted}."
     )
-    if totals.managed_without_cost:
-        line += f" (+{totals.managed_without_cost} managed without a recorded cost)"
-    return line + "."
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _title(report: AuditReport) -> str:
@@ -538,9 +528,7 @@ def render_csv(report: AuditReport) -> str:
 
 def render_json(report: AuditReport) -> str:
     """The whole report as JSON with sorted keys, plus ``schema_version``."""
-    document = asdict(report)
-    document["schema_version"] = REPORT_SCHEMA_VERSION
-    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+    return json_document(REPORT_SCHEMA_VERSION, asdict(report))
 
 
 FORMATS: Final[dict[str, Callable[[AuditReport], str]]] = {

@@ -123,6 +123,22 @@ class StateResource:
         """Whether the resource is one of this package's (by its type token)."""
         return self.type.startswith(SPEKO_TYPE_PREFIX)
 
+    @property
+    def is_number(self) -> bool:
+        """Whether it is a PhoneNumber or a SipTrunkPhoneNumber."""
+        return self.type in NUMBER_TYPES
+
+    @property
+    def is_verification(self) -> bool:
+        """Whether it is a BusinessVerification."""
+        return self.type == BUSINESS_VERIFICATION_TYPE
+
+    @property
+    def type_source(self) -> str:
+        """The source a number of its type holds: ``managed`` for a PhoneNumber, else
+        ``sip_trunk``."""
+        return "managed" if self.type == PHONE_NUMBER_TYPE else "sip_trunk"
+
     def value(self, key: str) -> Any:
         """An output, else the input of that name (``None`` when neither is set)."""
         output = self.outputs.get(key)
