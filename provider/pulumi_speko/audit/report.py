@@ -59,6 +59,17 @@ FINDING_CODES: Final = (
 )
 
 _SECRET_TEXT: Final = "[secret]"
+_NUMBER_TEXT_FIELDS: Final = (
+    "e164",
+    "label",
+    "sip_connection_installation_id",
+    "sip_trunk_id",
+    "sip_provider_name",
+    "created_at",
+    "last_charged_at",
+    "next_charge_at",
+)
+"""The fields of :class:`NumberEntry` that are the state's value as text."""
 _BLOCKING_VERIFICATION_STATUSES: Final = frozenset({"rejected", "revoked"})
 _TEMPLATE_CELL_MAX: Final = 60
 
@@ -187,14 +198,8 @@ def _text(value: Any) -> str | None:
 
 
 def _plain(value: Any) -> Any:
-    """``value`` with every secret, at any depth, as ``"[secret]"``."""
-    if isinstance(value, SecretValue):
-        return _SECRET_TEXT
-    if isinstance(value, dict):
-        return {key: _plain(child) for key, child in value.items()}
-    if isinstance(value, list):
-        return [_plain(child) for child in value]
-    return value
+    """``value`` with every secret, at any depth, as ``"[secret]"`` (its ``str``)."""
+    return json.loads(json.dumps(value, default=str))
 
 
 def _number(value: Any) -> float | None:
@@ -223,23 +228,16 @@ def _number_entry(resource: StateResource) -> NumberEntry:
         type=resource.type_name,
         urn=resource.urn,
         id=resource.id,
-        e164=_text(resource.value("e164")),
         source=_text(resource.value("source")) or resource.type_source,
         direction=_text(resource.value("direction")) or "outbound",
         agent_id=agent_id,
         dispatch_metadata_template=template,
-        label=_text(resource.value("label")),
-        sip_connection_installation_id=_text(resource.value("sip_connection_installation_id")),
-        sip_trunk_id=_text(resource.value("sip_trunk_id")),
-        sip_provider_name=_text(resource.value("sip_provider_name")),
         setup_status=status,
         setup_issues=issues,
-        created_at=_text(resource.value("created_at")),
-        last_charged_at=_text(resource.value("last_charged_at")),
-        next_charge_at=_text(resource.value("next_charge_at")),
         monthly_cost_usd=_number(resource.value("monthly_cost_usd")),
         protected=resource.protect,
         routed=agent_id is not None or template is not None,
+        **{name: _text(resource.value(name)) for name in _NUMBER_TEXT_FIELDS},
     )
 
 
