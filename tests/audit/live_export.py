@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -284,3 +284,9 @@ def write_export(directory: Path, document: Mapping[str, Any], name: str = "stac
     path = directory / name
     path.write_text(json.dumps(document, indent=4) + "\n", encoding="utf-8")
     return path
+
+
+Command = Callable[..., tuple[int, str, str]]
+"""Runs a ``pulumi-speko`` subcommand against the sandbox; (exit status, stdout, stderr)."""
+ExportOf = Callable[[Sequence[Declared]], Path]
+"""Writes the stack export of these resources; its path."""

@@ -7,19 +7,19 @@ reads what the command prints and returns.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from live_export import (
     EU_E164,
+    Command,
     Fleet,
-    buy_fleet,
     fleet_resources,
     sip,
     speko_entries,
@@ -36,54 +36,13 @@ from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox
 WRONG_KEY = "sk_live_wrong_key_must_never_be_printed_0123456789"
 
 
-@pytest.fixture(autouse=True)
-def no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test says where its credentials come from."""
-    for name in ("SPEKO_API_KEY", "SPEKO_BASE_URL", "PULUMI_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[Client]:
-    """A client of the demo organization."""
-    with Client(DEMO_API_KEY, sandbox.base_url) as api:
-        yield api
+def drift(command: Command) -> Command:
+    """Run ``drift`` with the demo key against the sandbox; (exit status, stdout, stderr)."""
+    return functools.partial(command, "drift")
 
 
-@pytest.fixture
-def fleet(client: Client) -> Fleet:
-    """A verification, two managed numbers and a SIP-trunk number, live."""
-    return buy_fleet(client)
-
-
-@pytest.fixture
-def export_path(fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path) -> Path:
-    """An export of a stack that manages the whole fleet, as it is live now."""
-    return write_export(tmp_path, stack_export(fleet_resources(fleet), sandbox.base_url))
-
-
-Drift = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def drift(
-    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Drift:
-    """Run the command with the demo key and ``--base-url`` of the sandbox.
-
-    Returns (exit status, stdout, stderr).
-    """
-    monkeypatch.setenv("SPEKO_API_KEY", DEMO_API_KEY)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        status = main(["drift", *argv, "--base-url", sandbox.base_url])
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
-
-
-def json_drift(drift: Drift, path: Path) -> tuple[int, dict[str, Any]]:
+def json_drift(drift: Command, path: Path) -> tuple[int, dict[str, Any]]:
     """Run the command with ``--format json``; (exit status, document)."""
     status, out, _ = drift(str(path), "--format", "json")
     return status, json.loads(out)
@@ -99,7 +58,7 @@ def section(out: str, resource: str) -> str:
 
 
 def test_an_export_of_the_live_fleet_has_no_drift(
-    export_path: Path, sandbox: RunningSandbox, drift: Drift
+    export_path: Path, sandbox: RunningSandbox, drift: Command
 ) -> None:
     status, out, err = drift(str(export_path))
     assert (status, err) == (0, "")
@@ -111,7 +70,7 @@ def test_an_export_of_the_live_fleet_has_no_drift(
 
 
 def test_clock_fields_alone_are_not_drift(
-    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
+    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Command
 ) -> None:
     """The billing cycle moves next_charge_at and last_charged_at: listed, exit 0."""
     document = stack_export(fleet_resources(fleet), sandbox.base_url)
@@ -131,7 +90,7 @@ def test_clock_fields_alone_are_not_drift(
 
 
 def test_updated_at_that_moved_with_an_edit_is_part_of_that_drift(
-    export_path: Path, fleet: Fleet, client: Client, drift: Drift
+    export_path: Path, fleet: Fleet, client: Client, drift: Command
 ) -> None:
     """A dashboard edit moves updated_at: listed with the edit, not as the clock's."""
     client.update_phone_number(fleet.support.id, PhoneNumberUpdate(label="Edited"))
@@ -144,7 +103,7 @@ def test_updated_at_that_moved_with_an_edit_is_part_of_that_drift(
 
 
 def test_a_secret_in_the_export_is_listed_as_not_compared(
-    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
+    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Command
 ) -> None:
     document = stack_export(fleet_resources(fleet), sandbox.base_url)
     entry = speko_entries(document)["eu-support"]
@@ -162,11 +121,7 @@ def test_a_secret_in_the_export_is_listed_as_not_compared(
 
 
 def test_a_label_edited_through_the_api_is_drift_naming_old_and_new(
-    export_path: Path,
-    fleet: Fleet,
-    client: Client,
-    sandbox: RunningSandbox,
-    drift: Drift,
+    export_path: Path, fleet: Fleet, client: Client, drift: Command
 ) -> None:
     client.update_phone_number(fleet.support.id, PhoneNumberUpdate(label="Support (EN) - old"))
     status, out, _ = drift(str(export_path))
@@ -182,11 +137,7 @@ def test_a_label_edited_through_the_api_is_drift_naming_old_and_new(
 
 
 def test_routing_edits_show_nested_template_keys_and_setup_status(
-    export_path: Path,
-    fleet: Fleet,
-    client: Client,
-    sandbox: RunningSandbox,
-    drift: Drift,
+    export_path: Path, fleet: Fleet, client: Client, drift: Command
 ) -> None:
     """Unlinking the agent changes setup_status too: both are printed, field by field."""
     client.update_phone_number(
@@ -204,11 +155,7 @@ def test_routing_edits_show_nested_template_keys_and_setup_status(
 
 
 def test_a_number_released_out_of_band_is_reported_gone(
-    export_path: Path,
-    fleet: Fleet,
-    client: Client,
-    sandbox: RunningSandbox,
-    drift: Drift,
+    export_path: Path, fleet: Fleet, client: Client, drift: Command
 ) -> None:
     client.release_phone_number(fleet.sales.id)
     status, out, _ = drift(str(export_path))
@@ -221,11 +168,7 @@ def test_a_number_released_out_of_band_is_reported_gone(
 
 
 def test_a_number_released_and_imported_again_names_its_new_holder(
-    export_path: Path,
-    fleet: Fleet,
-    client: Client,
-    sandbox: RunningSandbox,
-    drift: Drift,
+    export_path: Path, fleet: Fleet, client: Client, drift: Command
 ) -> None:
     """The managed number came back as a SIP-trunk number: its source changed."""
     client.release_phone_number(fleet.sales.id)
@@ -242,7 +185,7 @@ def test_a_number_released_and_imported_again_names_its_new_holder(
 
 
 def test_a_resource_of_the_wrong_kind_is_a_source_change(
-    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
+    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Command
 ) -> None:
     """State that holds the SIP-trunk number as a managed PhoneNumber."""
     document = stack_export([sip("eu-as-managed", fleet.eu)], sandbox.base_url)
@@ -257,7 +200,7 @@ def test_a_resource_of_the_wrong_kind_is_a_source_change(
 
 
 def test_a_rejected_verification_is_reported(
-    export_path: Path, sandbox: RunningSandbox, drift: Drift
+    export_path: Path, sandbox: RunningSandbox, drift: Command
 ) -> None:
     sandbox.control.reject_verification(DEMO_ORG, "EIN does not match the legal name")
     status, out, _ = drift(str(export_path))
@@ -269,11 +212,7 @@ def test_a_rejected_verification_is_reported(
 
 
 def test_json_lists_every_resource_with_its_status(
-    export_path: Path,
-    fleet: Fleet,
-    client: Client,
-    sandbox: RunningSandbox,
-    drift: Drift,
+    export_path: Path, fleet: Fleet, client: Client, drift: Command
 ) -> None:
     client.release_phone_number(fleet.eu.id)
     status, payload = json_drift(drift, export_path)
@@ -298,7 +237,7 @@ def test_json_lists_every_resource_with_its_status(
 
 
 def test_external_references_and_other_packages_are_not_compared(
-    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
+    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Command
 ) -> None:
     """A `.get` reference belongs to another stack: its number going away is not ours."""
     document = stack_export([sip("eu-support", fleet.eu)], sandbox.base_url)
@@ -406,7 +345,7 @@ def test_a_bad_timeout_exits_1_with_one_line(
 
 
 def test_an_unreadable_export_exits_1_before_any_call(
-    tmp_path: Path, sandbox: RunningSandbox, drift: Drift
+    tmp_path: Path, sandbox: RunningSandbox, drift: Command
 ) -> None:
     missing = tmp_path / "nope.json"
     status, out, err = drift(str(missing))
@@ -443,7 +382,7 @@ def test_base_url_flag_wins_over_the_environment(
     export_path: Path,
     sandbox: RunningSandbox,
     monkeypatch: pytest.MonkeyPatch,
-    drift: Drift,
+    drift: Command,
 ) -> None:
     monkeypatch.setenv("SPEKO_BASE_URL", "http://127.0.0.1:9")  # discard port: would refuse
     status, out, _ = drift(str(export_path))
