@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from live_export import (
     EU_E164,
+    WRONG_KEY,
     Command,
     Fleet,
     fleet_resources,
+    refused_key_error,
     sip,
     speko_entries,
     stack_export,
@@ -33,13 +33,26 @@ from pulumi_speko.audit.stack_export import parse_stack_export
 from pulumi_speko.cli import build_parser, main
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox
 
-WRONG_KEY = "sk_live_wrong_key_must_never_be_printed_0123456789"
-
 
 @pytest.fixture
 def drift(command: Command) -> Command:
     """Run ``drift`` with the demo key against the sandbox; (exit status, stdout, stderr)."""
     return functools.partial(command, "drift")
+
+
+@pytest.fixture
+def drift_after_support_edit(
+    export_path: Path, fleet: Fleet, client: Client, drift: Command
+) -> Callable[..., tuple[int, str]]:
+    """Edit the support line through the API with these fields, then run ``drift`` on the
+    export made before; (exit status, stdout)."""
+
+    def run(**update: Any) -> tuple[int, str]:
+        client.update_phone_number(fleet.support.id, PhoneNumberUpdate(**update))
+        status, out, _ = drift(str(export_path))
+        return status, out
+
+    return run
 
 
 def json_drift(drift: Command, path: Path) -> tuple[int, dict[str, Any]]:
@@ -90,11 +103,10 @@ def test_clock_fields_alone_are_not_drift(
 
 
 def test_updated_at_that_moved_with_an_edit_is_part_of_that_drift(
-    export_path: Path, fleet: Fleet, client: Client, drift: Command
+    drift_after_support_edit: Callable[..., tuple[int, str]],
 ) -> None:
     """A dashboard edit moves updated_at: listed with the edit, not as the clock's."""
-    client.update_phone_number(fleet.support.id, PhoneNumberUpdate(label="Edited"))
-    status, out, _ = drift(str(export_path))
+    status, out = drift_after_support_edit(label="Edited")
     assert status == 2
     block = section(out, "support-line")
     assert '  label: "Support (EN)" -> "Edited"  [routing]' in block
@@ -121,10 +133,9 @@ def test_a_secret_in_the_export_is_listed_as_not_compared(
 
 
 def test_a_label_edited_through_the_api_is_drift_naming_old_and_new(
-    export_path: Path, fleet: Fleet, client: Client, drift: Command
+    fleet: Fleet, drift_after_support_edit: Callable[..., tuple[int, str]]
 ) -> None:
-    client.update_phone_number(fleet.support.id, PhoneNumberUpdate(label="Support (EN) - old"))
-    status, out, _ = drift(str(export_path))
+    status, out = drift_after_support_edit(label="Support (EN) - old")
     assert status == 2
     assert "Drift: 1 of 4 (3 numbers and 1 business verification) differ" in out
     lines = section(out, "support-line").splitlines()
@@ -253,22 +264,11 @@ def test_external_references_and_other_packages_are_not_compared(
 def test_a_wrong_key_exits_1_with_one_line_that_never_shows_the_key(
     export_path: Path, sandbox: RunningSandbox
 ) -> None:
-    env = {**os.environ, "SPEKO_API_KEY": WRONG_KEY, "SPEKO_BASE_URL": sandbox.base_url}
-    result = subprocess.run(
-        [sys.executable, "-m", "pulumi_speko.cli", "drift", str(export_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
+    err = refused_key_error(
+        sandbox.base_url, "drift", str(export_path), SPEKO_BASE_URL=sandbox.base_url
     )
-    assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith(
-        f"pulumi-speko drift: error: cannot list phone numbers at {sandbox.base_url}: "
-        "GET /v1/phone-numbers -> 401 UNAUTHORIZED"
-    )
-    assert "the API key was refused" in result.stderr
-    assert WRONG_KEY not in result.stderr and WRONG_KEY[8:] not in result.stderr
+    assert "the API key was refused" in err
+    assert WRONG_KEY[8:] not in err
 
 
 def test_no_key_exits_1_saying_how_this_command_gets_a_key(
