@@ -284,18 +284,14 @@ def test_no_key_exits_1_saying_how_this_command_gets_a_key(
 
 
 def test_the_key_can_come_from_a_variable_named_by_api_key_env(
-    export_path: Path,
-    sandbox: RunningSandbox,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    export_path: Path, monkeypatch: pytest.MonkeyPatch, drift: Command
 ) -> None:
-    monkeypatch.setenv("SPEKO_API_KEY", WRONG_KEY)
     monkeypatch.setenv("CI_SPEKO_KEY", DEMO_API_KEY)
-    argv = ["drift", str(export_path), "--base-url", sandbox.base_url]
-    assert main([*argv, "--api-key-env", "CI_SPEKO_KEY"]) == 0
-    assert "No drift" in capsys.readouterr().out
-    assert main([*argv, "--api-key-env", "UNSET_SPEKO_KEY"]) == 1
-    err = capsys.readouterr().err
+    path = str(export_path)
+    status, out, _ = drift(path, "--api-key-env", "CI_SPEKO_KEY", api_key=WRONG_KEY)
+    assert status == 0 and "No drift" in out
+    status, _, err = drift(path, "--api-key-env", "UNSET_SPEKO_KEY", api_key=WRONG_KEY)
+    assert status == 1
     assert err.startswith("pulumi-speko drift: error: --api-key-env UNSET_SPEKO_KEY: the ")
     assert err.count("\n") == 1 and WRONG_KEY not in err
 
@@ -329,16 +325,12 @@ def test_help_documents_the_exit_statuses_and_the_key_flags(
 
 
 def test_a_bad_timeout_exits_1_with_one_line(
-    export_path: Path,
-    sandbox: RunningSandbox,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    export_path: Path, sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, drift: Command
 ) -> None:
-    monkeypatch.setenv("SPEKO_API_KEY", DEMO_API_KEY)
     monkeypatch.setenv("SPEKO_TIMEOUT", "soon")
     sandbox.control.clear_request_log()
-    assert main(["drift", str(export_path), "--base-url", sandbox.base_url]) == 1
-    err = capsys.readouterr().err
+    status, _, err = drift(str(export_path))
+    assert status == 1
     assert err.startswith("pulumi-speko drift: error: speko:timeout / SPEKO_TIMEOUT: must be")
     assert err.count("\n") == 1 and DEMO_API_KEY not in err
     assert sandbox.control.request_log() == []
