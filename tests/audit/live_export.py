@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -284,3 +287,33 @@ def write_export(directory: Path, document: Mapping[str, Any], name: str = "stac
     path = directory / name
     path.write_text(json.dumps(document, indent=4) + "\n", encoding="utf-8")
     return path
+
+
+Command = Callable[..., tuple[int, str, str]]
+"""Runs a ``pulumi-speko`` subcommand against the sandbox; (exit status, stdout, stderr)."""
+ExportOf = Callable[[Sequence[Declared]], Path]
+"""Writes the stack export of these resources; its path."""
+
+WRONG_KEY = "sk_live_wrong_key_must_never_be_printed_0123456789"
+"""A key the sandbox refuses."""
+
+
+def refused_key_error(base_url: str, *argv: str, **env: str) -> str:
+    """Run ``pulumi-speko *argv`` in a fresh process with :data:`WRONG_KEY` (``env`` over
+    this process's); check it exits 1 with one line naming the refused listing at
+    ``base_url`` and not the key. That line."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pulumi_speko.cli", *argv],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SPEKO_API_KEY": WRONG_KEY, **env},
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(
+        f"pulumi-speko {argv[0]}: error: cannot list phone numbers at {base_url}: "
+        "GET /v1/phone-numbers -> 401 UNAUTHORIZED"
+    )
+    assert WRONG_KEY not in result.stderr
+    return result.stderr

@@ -103,20 +103,8 @@ def test_markdown_is_a_review_table_then_findings(
 
 
 def test_markdown_cells_cannot_break_the_table() -> None:
-    urn = "urn:pulumi:dev::phones::pulumi-python:dynamic/speko:SipTrunkPhoneNumber::odd"
-    document = {
-        "version": 3,
-        "deployment": {
-            "resources": [
-                {
-                    "urn": urn,
-                    "type": "pulumi-python:dynamic/speko:SipTrunkPhoneNumber",
-                    "outputs": {"e164": "+13125550177", "label": "A | B\nC"},
-                }
-            ]
-        },
-    }
-    text = render_markdown(build_report(parse_stack_export(document)))
+    outputs: dict[str, object] = {"e164": "+13125550177", "label": "A | B\nC"}
+    text = render_markdown(_export_of(("SipTrunkPhoneNumber", "odd", outputs)))
     [row] = [line for line in text.splitlines() if line.startswith("| `odd`")]
     assert "A \\| B C" in row and row.count(" | ") == 9
 
@@ -170,24 +158,12 @@ def test_json_holds_everything_with_stable_keys(
 
 
 def test_a_secret_value_shows_as_secret_never_as_its_ciphertext() -> None:
-    urn = "urn:pulumi:dev::phones::pulumi-python:dynamic/speko:SipTrunkPhoneNumber::hidden"
     secret = {
         "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
         "plaintext": '"agt_x"',
     }
-    document = {
-        "version": 3,
-        "deployment": {
-            "resources": [
-                {
-                    "urn": urn,
-                    "type": "pulumi-python:dynamic/speko:SipTrunkPhoneNumber",
-                    "outputs": {"e164": "+13125550177", "direction": "inbound", "agent_id": secret},
-                }
-            ]
-        },
-    }
-    report = build_report(parse_stack_export(document))
+    outputs = {"e164": "+13125550177", "direction": "inbound", "agent_id": secret}
+    report = _export_of(("SipTrunkPhoneNumber", "hidden", outputs))
     assert report.numbers[0].agent_id == "[secret]" and report.numbers[0].routed
     for text in (render_markdown(report), render_csv(report), render_json(report)):
         assert "[secret]" in text and "agt_x" not in text

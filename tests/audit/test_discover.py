@@ -7,12 +7,10 @@ sandbox to prove they adopt each number without changing it.
 
 from __future__ import annotations
 
+import functools
 import json
 import keyword
-import os
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +19,12 @@ from adoption_mocks import Registered, declare
 from live_export import (
     EU_E164,
     PREFIX,
+    Command,
+    ExportOf,
     Fleet,
-    buy_fleet,
-    fleet_resources,
     managed,
     pending_create,
+    refused_key_error,
     sip,
     stack_export,
     write_export,
@@ -34,52 +33,24 @@ from pulumi.dynamic import ConfigureRequest, ResourceProvider
 from pulumi.dynamic.config import Config
 from pulumi_speko.api import Client, PhoneNumberImport, PhoneNumberRecord
 from pulumi_speko.audit.discover import discover, render_python
-from pulumi_speko.cli import main
 from pulumi_speko.resources._session import close_all_sessions
 from pulumi_speko.resources.phone_number import PhoneNumberProvider
 from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberProvider
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, RunningSandbox
 
-WRONG_KEY = "sk_live_wrong_key_must_never_be_printed_0123456789"
-Discover = Callable[..., tuple[int, str, str]]
-
 
 @pytest.fixture(autouse=True)
-def no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test says where its credentials come from; no provider session leaks."""
-    for name in ("SPEKO_API_KEY", "SPEKO_BASE_URL", "PULUMI_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
+def no_session_leaks() -> Iterator[None]:
+    """No provider session leaks into or out of a test."""
     close_all_sessions()
     yield
     close_all_sessions()
 
 
 @pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[Client]:
-    """A client of the demo organization."""
-    with Client(DEMO_API_KEY, sandbox.base_url) as api:
-        yield api
-
-
-@pytest.fixture
-def fleet(client: Client) -> Fleet:
-    """A verification, two managed numbers and a SIP-trunk number, live."""
-    return buy_fleet(client)
-
-
-@pytest.fixture
-def run_discover(
-    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Discover:
-    """Run the command with the demo key against the sandbox; (status, stdout, stderr)."""
-    monkeypatch.setenv("SPEKO_API_KEY", DEMO_API_KEY)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        status = main(["discover", *argv, "--base-url", sandbox.base_url])
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
+def run_discover(command: Command) -> Command:
+    """Run ``discover`` with the demo key against the sandbox; (status, stdout, stderr)."""
+    return functools.partial(command, "discover")
 
 
 def import_number(client: Client, e164: str, **routing: Any) -> PhoneNumberRecord:
@@ -89,7 +60,7 @@ def import_number(client: Client, e164: str, **routing: Any) -> PhoneNumberRecor
     )
 
 
-def declared_code(run_discover: Discover, *argv: str) -> tuple[str, dict[str, Registered]]:
+def declared_code(run_discover: Command, *argv: str) -> tuple[str, dict[str, Registered]]:
     """The generated Python and what it declares under mocks."""
     status, code, err = run_discover(*argv)
     assert (status, err) == (0, "")
@@ -100,7 +71,7 @@ def declared_code(run_discover: Discover, *argv: str) -> tuple[str, dict[str, Re
 
 
 def test_without_an_export_every_number_is_declared_with_its_routing(
-    fleet: Fleet, run_discover: Discover
+    fleet: Fleet, run_discover: Command
 ) -> None:
     code, declared = declared_code(run_discover)
     assert "from pulumi_speko import PhoneNumber, SipTrunkPhoneNumber\n" in code
@@ -130,15 +101,11 @@ def test_without_an_export_every_number_is_declared_with_its_routing(
 
 
 def test_with_an_export_exactly_the_unmanaged_numbers_are_listed(
-    fleet: Fleet,
-    client: Client,
-    sandbox: RunningSandbox,
-    tmp_path: Path,
-    run_discover: Discover,
+    fleet: Fleet, client: Client, export_of: ExportOf, run_discover: Command
 ) -> None:
     handmade = import_number(client, "+13125550177", direction="outbound")
     resources = [managed("support-line", fleet.support), sip("eu-support", fleet.eu)]
-    export = write_export(tmp_path, stack_export(resources, sandbox.base_url))
+    export = export_of(resources)
     status, out, _ = run_discover(str(export), "--format", "json")
     assert status == 0
     listing = json.loads(out)
@@ -152,11 +119,8 @@ def test_with_an_export_exactly_the_unmanaged_numbers_are_listed(
     }
 
 
-def test_nothing_to_adopt_is_still_a_valid_file(
-    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, run_discover: Discover
-) -> None:
-    export = write_export(tmp_path, stack_export(fleet_resources(fleet), sandbox.base_url))
-    code, declared = declared_code(run_discover, str(export))
+def test_nothing_to_adopt_is_still_a_valid_file(export_path: Path, run_discover: Command) -> None:
+    code, declared = declared_code(run_discover, str(export_path))
     assert declared == {}
     assert code.splitlines()[1:] == [
         "# Of the organization's 3 numbers, 0 are not managed by phones/dev.",
@@ -174,7 +138,7 @@ _PROVIDERS: dict[str, type[ResourceProvider]] = {
 
 
 def test_the_generated_code_adopts_each_number_without_changing_it(
-    fleet: Fleet, sandbox: RunningSandbox, run_discover: Discover
+    fleet: Fleet, sandbox: RunningSandbox, run_discover: Command
 ) -> None:
     """check, create and diff of the declared inputs, as the engine would drive them."""
     _, declared = declared_code(run_discover)
@@ -203,11 +167,7 @@ def test_the_generated_code_adopts_each_number_without_changing_it(
 
 
 def test_names_are_unique_valid_identifiers_that_the_stack_does_not_use(
-    fleet: Fleet,
-    client: Client,
-    sandbox: RunningSandbox,
-    tmp_path: Path,
-    run_discover: Discover,
+    fleet: Fleet, client: Client, export_of: ExportOf, run_discover: Command
 ) -> None:
     labels = {
         "+13125550101": "Front desk",
@@ -221,7 +181,7 @@ def test_names_are_unique_valid_identifiers_that_the_stack_does_not_use(
     }
     for e164, label in labels.items():
         import_number(client, e164, label=label)
-    export = write_export(tmp_path, stack_export([sip("eu-support", fleet.eu)], sandbox.base_url))
+    export = export_of([sip("eu-support", fleet.eu)])
     code, declared = declared_code(run_discover, str(export))
     by_e164 = {r.user_inputs()["e164"]: name for name, r in declared.items()}
     assert {e164: by_e164[e164] for e164 in labels} == {
@@ -250,7 +210,7 @@ def test_a_number_the_export_names_under_another_id_is_written_commented_out(
     client: Client,
     sandbox: RunningSandbox,
     tmp_path: Path,
-    run_discover: Discover,
+    run_discover: Command,
 ) -> None:
     """eu-support was released and imported again: the stack's resource still names it,
     and so does a pending create of a managed number that may have landed."""
@@ -316,25 +276,11 @@ def test_an_inbound_number_without_routing_gets_a_warning_the_check_confirms() -
 def test_a_wrong_key_exits_1_with_one_line_that_never_shows_the_key(
     sandbox: RunningSandbox,
 ) -> None:
-    env = {**os.environ, "SPEKO_API_KEY": WRONG_KEY}
-    result = subprocess.run(
-        [sys.executable, "-m", "pulumi_speko.cli", "discover", "--base-url", sandbox.base_url],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith(
-        f"pulumi-speko discover: error: cannot list phone numbers at {sandbox.base_url}: "
-        "GET /v1/phone-numbers -> 401 UNAUTHORIZED"
-    )
-    assert WRONG_KEY not in result.stderr
+    refused_key_error(sandbox.base_url, "discover", "--base-url", sandbox.base_url)
 
 
 def test_a_broken_export_exits_1_before_any_call(
-    tmp_path: Path, sandbox: RunningSandbox, run_discover: Discover
+    tmp_path: Path, sandbox: RunningSandbox, run_discover: Command
 ) -> None:
     broken = tmp_path / "export.json"
     broken.write_text('{"version": 9, "deployment": {}}')

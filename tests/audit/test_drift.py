@@ -7,20 +7,20 @@ reads what the command prints and returns.
 
 from __future__ import annotations
 
+import functools
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from live_export import (
     EU_E164,
+    WRONG_KEY,
+    Command,
     Fleet,
-    buy_fleet,
     fleet_resources,
+    refused_key_error,
     sip,
     speko_entries,
     stack_export,
@@ -33,57 +33,29 @@ from pulumi_speko.audit.stack_export import parse_stack_export
 from pulumi_speko.cli import build_parser, main
 from pulumi_speko.testing.sandbox import DEMO_API_KEY, DEMO_ORG, RunningSandbox
 
-WRONG_KEY = "sk_live_wrong_key_must_never_be_printed_0123456789"
 
-
-@pytest.fixture(autouse=True)
-def no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test says where its credentials come from."""
-    for name in ("SPEKO_API_KEY", "SPEKO_BASE_URL", "PULUMI_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
+@pytest.fixture
+def drift(command: Command) -> Command:
+    """Run ``drift`` with the demo key against the sandbox; (exit status, stdout, stderr)."""
+    return functools.partial(command, "drift")
 
 
 @pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[Client]:
-    """A client of the demo organization."""
-    with Client(DEMO_API_KEY, sandbox.base_url) as api:
-        yield api
+def drift_after_support_edit(
+    export_path: Path, fleet: Fleet, client: Client, drift: Command
+) -> Callable[..., tuple[int, str]]:
+    """Edit the support line through the API with these fields, then run ``drift`` on the
+    export made before; (exit status, stdout)."""
 
-
-@pytest.fixture
-def fleet(client: Client) -> Fleet:
-    """A verification, two managed numbers and a SIP-trunk number, live."""
-    return buy_fleet(client)
-
-
-@pytest.fixture
-def export_path(fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path) -> Path:
-    """An export of a stack that manages the whole fleet, as it is live now."""
-    return write_export(tmp_path, stack_export(fleet_resources(fleet), sandbox.base_url))
-
-
-Drift = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def drift(
-    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Drift:
-    """Run the command with the demo key and ``--base-url`` of the sandbox.
-
-    Returns (exit status, stdout, stderr).
-    """
-    monkeypatch.setenv("SPEKO_API_KEY", DEMO_API_KEY)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        status = main(["drift", *argv, "--base-url", sandbox.base_url])
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
+    def run(**update: Any) -> tuple[int, str]:
+        client.update_phone_number(fleet.support.id, PhoneNumberUpdate(**update))
+        status, out, _ = drift(str(export_path))
+        return status, out
 
     return run
 
 
-def json_drift(drift: Drift, path: Path) -> tuple[int, dict[str, Any]]:
+def json_drift(drift: Command, path: Path) -> tuple[int, dict[str, Any]]:
     """Run the command with ``--format json``; (exit status, document)."""
     status, out, _ = drift(str(path), "--format", "json")
     return status, json.loads(out)
@@ -99,7 +71,7 @@ def section(out: str, resource: str) -> str:
 
 
 def test_an_export_of_the_live_fleet_has_no_drift(
-    export_path: Path, sandbox: RunningSandbox, drift: Drift
+    export_path: Path, sandbox: RunningSandbox, drift: Command
 ) -> None:
     status, out, err = drift(str(export_path))
     assert (status, err) == (0, "")
@@ -111,7 +83,7 @@ def test_an_export_of_the_live_fleet_has_no_drift(
 
 
 def test_clock_fields_alone_are_not_drift(
-    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
+    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Command
 ) -> None:
     """The billing cycle moves next_charge_at and last_charged_at: listed, exit 0."""
     document = stack_export(fleet_resources(fleet), sandbox.base_url)
@@ -131,11 +103,10 @@ def test_clock_fields_alone_are_not_drift(
 
 
 def test_updated_at_that_moved_with_an_edit_is_part_of_that_drift(
-    export_path: Path, fleet: Fleet, client: Client, drift: Drift
+    drift_after_support_edit: Callable[..., tuple[int, str]],
 ) -> None:
     """A dashboard edit moves updated_at: listed with the edit, not as the clock's."""
-    client.update_phone_number(fleet.support.id, PhoneNumberUpdate(label="Edited"))
-    status, out, _ = drift(str(export_path))
+    status, out = drift_after_support_edit(label="Edited")
     assert status == 2
     block = section(out, "support-line")
     assert '  label: "Support (EN)" -> "Edited"  [routing]' in block
@@ -144,7 +115,7 @@ def test_updated_at_that_moved_with_an_edit_is_part_of_that_drift(
 
 
 def test_a_secret_in_the_export_is_listed_as_not_compared(
-    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
+    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Command
 ) -> None:
     document = stack_export(fleet_resources(fleet), sandbox.base_url)
     entry = speko_entries(document)["eu-support"]
@@ -162,14 +133,9 @@ def test_a_secret_in_the_export_is_listed_as_not_compared(
 
 
 def test_a_label_edited_through_the_api_is_drift_naming_old_and_new(
-    export_path: Path,
-    fleet: Fleet,
-    client: Client,
-    sandbox: RunningSandbox,
-    drift: Drift,
+    fleet: Fleet, drift_after_support_edit: Callable[..., tuple[int, str]]
 ) -> None:
-    client.update_phone_number(fleet.support.id, PhoneNumberUpdate(label="Support (EN) - old"))
-    status, out, _ = drift(str(export_path))
+    status, out = drift_after_support_edit(label="Support (EN) - old")
     assert status == 2
     assert "Drift: 1 of 4 (3 numbers and 1 business verification) differ" in out
     lines = section(out, "support-line").splitlines()
@@ -182,11 +148,7 @@ def test_a_label_edited_through_the_api_is_drift_naming_old_and_new(
 
 
 def test_routing_edits_show_nested_template_keys_and_setup_status(
-    export_path: Path,
-    fleet: Fleet,
-    client: Client,
-    sandbox: RunningSandbox,
-    drift: Drift,
+    export_path: Path, fleet: Fleet, client: Client, drift: Command
 ) -> None:
     """Unlinking the agent changes setup_status too: both are printed, field by field."""
     client.update_phone_number(
@@ -204,11 +166,7 @@ def test_routing_edits_show_nested_template_keys_and_setup_status(
 
 
 def test_a_number_released_out_of_band_is_reported_gone(
-    export_path: Path,
-    fleet: Fleet,
-    client: Client,
-    sandbox: RunningSandbox,
-    drift: Drift,
+    export_path: Path, fleet: Fleet, client: Client, drift: Command
 ) -> None:
     client.release_phone_number(fleet.sales.id)
     status, out, _ = drift(str(export_path))
@@ -221,11 +179,7 @@ def test_a_number_released_out_of_band_is_reported_gone(
 
 
 def test_a_number_released_and_imported_again_names_its_new_holder(
-    export_path: Path,
-    fleet: Fleet,
-    client: Client,
-    sandbox: RunningSandbox,
-    drift: Drift,
+    export_path: Path, fleet: Fleet, client: Client, drift: Command
 ) -> None:
     """The managed number came back as a SIP-trunk number: its source changed."""
     client.release_phone_number(fleet.sales.id)
@@ -242,7 +196,7 @@ def test_a_number_released_and_imported_again_names_its_new_holder(
 
 
 def test_a_resource_of_the_wrong_kind_is_a_source_change(
-    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
+    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Command
 ) -> None:
     """State that holds the SIP-trunk number as a managed PhoneNumber."""
     document = stack_export([sip("eu-as-managed", fleet.eu)], sandbox.base_url)
@@ -257,7 +211,7 @@ def test_a_resource_of_the_wrong_kind_is_a_source_change(
 
 
 def test_a_rejected_verification_is_reported(
-    export_path: Path, sandbox: RunningSandbox, drift: Drift
+    export_path: Path, sandbox: RunningSandbox, drift: Command
 ) -> None:
     sandbox.control.reject_verification(DEMO_ORG, "EIN does not match the legal name")
     status, out, _ = drift(str(export_path))
@@ -269,11 +223,7 @@ def test_a_rejected_verification_is_reported(
 
 
 def test_json_lists_every_resource_with_its_status(
-    export_path: Path,
-    fleet: Fleet,
-    client: Client,
-    sandbox: RunningSandbox,
-    drift: Drift,
+    export_path: Path, fleet: Fleet, client: Client, drift: Command
 ) -> None:
     client.release_phone_number(fleet.eu.id)
     status, payload = json_drift(drift, export_path)
@@ -298,7 +248,7 @@ def test_json_lists_every_resource_with_its_status(
 
 
 def test_external_references_and_other_packages_are_not_compared(
-    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Drift
+    fleet: Fleet, sandbox: RunningSandbox, tmp_path: Path, drift: Command
 ) -> None:
     """A `.get` reference belongs to another stack: its number going away is not ours."""
     document = stack_export([sip("eu-support", fleet.eu)], sandbox.base_url)
@@ -314,22 +264,11 @@ def test_external_references_and_other_packages_are_not_compared(
 def test_a_wrong_key_exits_1_with_one_line_that_never_shows_the_key(
     export_path: Path, sandbox: RunningSandbox
 ) -> None:
-    env = {**os.environ, "SPEKO_API_KEY": WRONG_KEY, "SPEKO_BASE_URL": sandbox.base_url}
-    result = subprocess.run(
-        [sys.executable, "-m", "pulumi_speko.cli", "drift", str(export_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
+    err = refused_key_error(
+        sandbox.base_url, "drift", str(export_path), SPEKO_BASE_URL=sandbox.base_url
     )
-    assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith(
-        f"pulumi-speko drift: error: cannot list phone numbers at {sandbox.base_url}: "
-        "GET /v1/phone-numbers -> 401 UNAUTHORIZED"
-    )
-    assert "the API key was refused" in result.stderr
-    assert WRONG_KEY not in result.stderr and WRONG_KEY[8:] not in result.stderr
+    assert "the API key was refused" in err
+    assert WRONG_KEY[8:] not in err
 
 
 def test_no_key_exits_1_saying_how_this_command_gets_a_key(
@@ -345,18 +284,14 @@ def test_no_key_exits_1_saying_how_this_command_gets_a_key(
 
 
 def test_the_key_can_come_from_a_variable_named_by_api_key_env(
-    export_path: Path,
-    sandbox: RunningSandbox,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    export_path: Path, monkeypatch: pytest.MonkeyPatch, drift: Command
 ) -> None:
-    monkeypatch.setenv("SPEKO_API_KEY", WRONG_KEY)
     monkeypatch.setenv("CI_SPEKO_KEY", DEMO_API_KEY)
-    argv = ["drift", str(export_path), "--base-url", sandbox.base_url]
-    assert main([*argv, "--api-key-env", "CI_SPEKO_KEY"]) == 0
-    assert "No drift" in capsys.readouterr().out
-    assert main([*argv, "--api-key-env", "UNSET_SPEKO_KEY"]) == 1
-    err = capsys.readouterr().err
+    path = str(export_path)
+    status, out, _ = drift(path, "--api-key-env", "CI_SPEKO_KEY", api_key=WRONG_KEY)
+    assert status == 0 and "No drift" in out
+    status, _, err = drift(path, "--api-key-env", "UNSET_SPEKO_KEY", api_key=WRONG_KEY)
+    assert status == 1
     assert err.startswith("pulumi-speko drift: error: --api-key-env UNSET_SPEKO_KEY: the ")
     assert err.count("\n") == 1 and WRONG_KEY not in err
 
@@ -390,23 +325,19 @@ def test_help_documents_the_exit_statuses_and_the_key_flags(
 
 
 def test_a_bad_timeout_exits_1_with_one_line(
-    export_path: Path,
-    sandbox: RunningSandbox,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    export_path: Path, sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, drift: Command
 ) -> None:
-    monkeypatch.setenv("SPEKO_API_KEY", DEMO_API_KEY)
     monkeypatch.setenv("SPEKO_TIMEOUT", "soon")
     sandbox.control.clear_request_log()
-    assert main(["drift", str(export_path), "--base-url", sandbox.base_url]) == 1
-    err = capsys.readouterr().err
+    status, _, err = drift(str(export_path))
+    assert status == 1
     assert err.startswith("pulumi-speko drift: error: speko:timeout / SPEKO_TIMEOUT: must be")
     assert err.count("\n") == 1 and DEMO_API_KEY not in err
     assert sandbox.control.request_log() == []
 
 
 def test_an_unreadable_export_exits_1_before_any_call(
-    tmp_path: Path, sandbox: RunningSandbox, drift: Drift
+    tmp_path: Path, sandbox: RunningSandbox, drift: Command
 ) -> None:
     missing = tmp_path / "nope.json"
     status, out, err = drift(str(missing))
@@ -443,7 +374,7 @@ def test_base_url_flag_wins_over_the_environment(
     export_path: Path,
     sandbox: RunningSandbox,
     monkeypatch: pytest.MonkeyPatch,
-    drift: Drift,
+    drift: Command,
 ) -> None:
     monkeypatch.setenv("SPEKO_BASE_URL", "http://127.0.0.1:9")  # discard port: would refuse
     status, out, _ = drift(str(export_path))

@@ -5,14 +5,14 @@ writes the ``pulumi import --file`` file that imports numbers as native resource
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from live_export import (
+    Command,
     Fleet,
-    buy_fleet,
     fleet_resources,
     managed,
     stack_export,
@@ -30,15 +30,12 @@ from pulumi_speko.audit.stack_export import (
     load_stack_export,
     parse_stack_export,
 )
-from pulumi_speko.cli import main
-from pulumi_speko.testing.sandbox import DEMO_API_KEY, RunningSandbox
+from pulumi_speko.testing.sandbox import RunningSandbox
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MIXED = FIXTURES / "mixed-families-stack.json"
 DEV = FIXTURES / "dev-stack.json"
 NATIVE_NAMES = {"kyb", "sales-line", "eu-support"}
-
-Command = Callable[..., tuple[int, str, str]]
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -107,41 +104,6 @@ def test_an_all_native_export_gets_the_same_report() -> None:
 
 
 # --- drift and discover against the sandbox ---------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def no_credentials_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each command reads the demo key the test sets."""
-    for name in ("SPEKO_API_KEY", "SPEKO_BASE_URL", "PULUMI_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[Client]:
-    """A client of the demo organization."""
-    with Client(DEMO_API_KEY, sandbox.base_url) as api:
-        yield api
-
-
-@pytest.fixture
-def fleet(client: Client) -> Fleet:
-    """A verification, two managed numbers and a SIP-trunk number, live."""
-    return buy_fleet(client)
-
-
-@pytest.fixture
-def command(
-    sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Command:
-    """Run a subcommand with the demo key against the sandbox; (status, stdout, stderr)."""
-    monkeypatch.setenv("SPEKO_API_KEY", DEMO_API_KEY)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        status = main([*argv, "--base-url", sandbox.base_url])
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
 
 
 def _exports(fleet: Fleet, base_url: str, tmp_path: Path) -> tuple[Path, Path]:

@@ -45,8 +45,11 @@ __all__ = [
     "CliConfigError",
     "add_api_arguments",
     "api_error_line",
+    "api_failure",
+    "api_of",
     "cli_client",
     "cli_credentials",
+    "command_error",
     "credentials_of",
     "organization_failure",
 ]
@@ -60,10 +63,15 @@ class CliConfigError(ConfigError):
     """``PULUMI_CONFIG`` is set but unusable; the message never holds its content."""
 
 
-def add_api_arguments(parser: argparse.ArgumentParser) -> None:
+def add_api_arguments(
+    parser: argparse.ArgumentParser, *, exit_status_help: str | None = None
+) -> None:
     """Declare ``--base-url``, ``--api-key-env`` and ``--organization-id`` (shared by the
-    commands that call the API). No flag takes the key itself: it would show in process
-    lists and shell history."""
+    commands that call the API), and ``exit_status_help`` as the help's epilog. No flag
+    takes the key itself: it would show in process lists and shell history."""
+    if exit_status_help is not None:
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        parser.epilog = exit_status_help
     parser.add_argument(
         "--base-url",
         metavar="URL",
@@ -142,6 +150,12 @@ def cli_client(credentials: Credentials) -> Client:
     return client_for(credentials)
 
 
+def api_of(args: argparse.Namespace) -> tuple[Credentials, Client]:
+    """:func:`credentials_of` the flags, and their :func:`cli_client`."""
+    credentials = credentials_of(args)
+    return credentials, cli_client(credentials)
+
+
 def _pulumi_config(environ: Mapping[str, str]) -> dict[str, str | None]:
     raw = environ.get(PULUMI_CONFIG_ENV)
     if not raw:
@@ -165,6 +179,23 @@ def api_error_line(action: str, base_url: str, error: SpekoError) -> str:
     line = f"cannot {action} at {base_url}: {error}"
     hint = setting_hint(error)
     return f"{line} ({hint})" if hint else line
+
+
+def command_error(prog: str, message: str) -> int:
+    """Print ``prog``'s one-line error; the exit status (1)."""
+    print(f"{prog}: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def api_failure(prog: str, action: str, base_url: str, error: SpekoError | ConfigError) -> int:
+    """Print why ``action`` failed; the exit status: 3 when the key's organization rules
+    the report out (see :func:`organization_failure`), else 1 (see :func:`api_error_line`).
+    """
+    from pulumi_speko.api import OrganizationMismatchError
+
+    if isinstance(error, (OrganizationMismatchError, ConfigError)):
+        return organization_failure(prog, error)
+    return command_error(prog, api_error_line(action, base_url, error))
 
 
 def organization_failure(prog: str, error: Exception) -> int:

@@ -24,10 +24,9 @@ from pulumi_speko.audit.api_options import (
     EXIT_OK,
     EXIT_WRONG_ORGANIZATION,
     add_api_arguments,
-    api_error_line,
-    cli_client,
-    credentials_of,
-    organization_failure,
+    api_failure,
+    api_of,
+    command_error,
 )
 from pulumi_speko.audit.stack_export import add_stack_export_argument
 
@@ -50,9 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="python (default: declarations that adopt each number), json, or import-file "
         "(the `pulumi import --file` JSON for the native speko plugin)",
     )
-    add_api_arguments(parser)
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = EXIT_STATUS_HELP
+    add_api_arguments(parser, exit_status_help=EXIT_STATUS_HELP)
 
 
 EXIT_STATUS_HELP: Final = f"""\
@@ -66,7 +63,7 @@ the API key: SPEKO_API_KEY, or --api-key-env NAME to read it from another variab
 
 def run(args: argparse.Namespace) -> int:
     """List the unmanaged numbers and print how to adopt them; returns the exit status."""
-    from pulumi_speko.api import OrganizationMismatchError, SpekoError
+    from pulumi_speko.api import SpekoError
     from pulumi_speko.api.identity import organization_of_numbers
     from pulumi_speko.audit.discover import confirm_export_organization, discover, render
     from pulumi_speko.audit.stack_export import StackExportError, load_stack_export
@@ -74,24 +71,16 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         export = load_stack_export(args.stack_export) if args.stack_export else None
-        credentials = credentials_of(args)
-        client = cli_client(credentials)
+        credentials, client = api_of(args)
     except (StackExportError, ConfigError, ValueError) as error:
-        return _fail(str(error))
+        return command_error(_PROG, str(error))
     with client:
         try:
             numbers = client.list_phone_numbers()
             key_organization = organization_of_numbers(numbers) or credentials.organization_id
             confirm_export_organization(export, key_organization)
-        except (OrganizationMismatchError, ConfigError) as error:
-            return organization_failure(_PROG, error)
-        except SpekoError as error:
-            return _fail(api_error_line("list phone numbers", credentials.base_url, error))
+        except (SpekoError, ConfigError) as error:
+            return api_failure(_PROG, "list phone numbers", credentials.base_url, error)
     discovery = discover(export, numbers, base_url=credentials.base_url)
     sys.stdout.write(render(discovery, args.format))
     return EXIT_OK
-
-
-def _fail(message: str) -> int:
-    print(f"{_PROG}: error: {message}", file=sys.stderr)
-    return EXIT_ERROR

@@ -37,10 +37,8 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Final
 
 from pulumi_speko.api.models import PhoneNumberRecord, VerificationOverview, VerificationSubmission
+from pulumi_speko.audit.rendering import json_report, plural, render_as
 from pulumi_speko.audit.stack_export import (
-    BUSINESS_VERIFICATION_TYPE,
-    NUMBER_TYPES,
-    PHONE_NUMBER_TYPE,
     SecretValue,
     StackExport,
     StateResource,
@@ -117,8 +115,8 @@ _VERIFICATION_FIELDS: Final = (
     "created_at",
     "updated_at",
 )
-_SOURCE_BY_TYPE: Final = {PHONE_NUMBER_TYPE: "managed"}  # else sip_trunk
 FORMATS: Final = ("text", "json")
+"""What ``--format`` prints."""
 _NOT_COMPARABLE: Final = object()  # stands for a state value that is a secret
 
 
@@ -212,9 +210,9 @@ def compare(
     for resource in export.speko_resources():
         if resource.external or resource.id is None:
             continue  # another stack's number, or an entry that was never created
-        if resource.type in NUMBER_TYPES:
+        if resource.is_number:
             drifts.append(_number_drift(resource, resource.id, by_id, by_e164))
-        elif resource.type == BUSINESS_VERIFICATION_TYPE:
+        elif resource.is_verification:
             submission = verification.submission if verification else None
             drifts.append(_verification_drift(resource, resource.id, submission))
     return DriftReport(
@@ -241,9 +239,8 @@ def _number_drift(
         return replace(base, held_by=held_by)
     fields = _ordered(number_outputs(live))
     changes, informational, not_compared = _field_changes(resource, fields)
-    expected_source = _SOURCE_BY_TYPE.get(resource.type, "sip_trunk")
     status = CHANGED if changes else IN_SYNC
-    if live.source != expected_source:
+    if live.source != resource.type_source:
         status = SOURCE_CHANGED
     return replace(
         base,
@@ -365,28 +362,16 @@ def _text(value: Any) -> str | None:
 # --- rendering ---------------------------------------------------------------------------
 
 
-def render(report: DriftReport, output_format: str) -> str:
-    """The report as ``text`` or ``json``."""
-    if output_format == "json":
-        return render_json(report)
-    if output_format == "text":
-        return render_text(report)
-    raise ValueError(f"unknown format {output_format!r}; choose one of {', '.join(FORMATS)}")
-
-
 def render_json(report: DriftReport) -> str:
     """Everything in the report, as a JSON document with sorted keys."""
-    document = {
-        "schema_version": DRIFT_SCHEMA_VERSION,
-        "stack": report.stack,
-        "project": report.project,
-        "export_time": report.export_time,
-        "base_url": report.base_url,
-        "drift": report.has_drift,
-        "summary": _summary(report),
-        "resources": [{**asdict(r), "drifted": r.drifted} for r in report.resources],
-    }
-    return json.dumps(document, indent=2, sort_keys=True, default=str) + "\n"
+    return json_report(
+        DRIFT_SCHEMA_VERSION,
+        report,
+        export_time=report.export_time,
+        drift=report.has_drift,
+        summary=_summary(report),
+        resources=[{**asdict(r), "drifted": r.drifted} for r in report.resources],
+    )
 
 
 def _summary(report: DriftReport) -> dict[str, int]:
@@ -428,9 +413,9 @@ def _title(report: DriftReport) -> str:
 def _headline(report: DriftReport) -> str:
     numbers = report.count("PhoneNumber") + report.count("SipTrunkPhoneNumber")
     verifications = report.count("BusinessVerification")
-    checked = _plural(numbers, "number")
+    checked = plural(numbers, "number")
     if verifications:
-        checked += f" and {_plural(verifications, 'business verification')}"
+        checked += f" and {plural(verifications, 'business verification')}"
     if not report.has_drift:
         return f"No drift: {checked} match the live API."
     drifted = len(report.drifted)
@@ -464,5 +449,12 @@ def _value_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+_RENDERERS: Final[dict[str, Callable[[DriftReport], str]]] = {
+    "text": render_text,
+    "json": render_json,
+}
+
+
+def render(report: DriftReport, output_format: str) -> str:
+    """The report as ``text`` or ``json`` (one of :data:`FORMATS`)."""
+    return render_as(_RENDERERS, report, output_format)

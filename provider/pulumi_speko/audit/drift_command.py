@@ -23,10 +23,9 @@ from pulumi_speko.audit.api_options import (
     EXIT_OK,
     EXIT_WRONG_ORGANIZATION,
     add_api_arguments,
-    api_error_line,
-    cli_client,
-    credentials_of,
-    organization_failure,
+    api_failure,
+    api_of,
+    command_error,
 )
 from pulumi_speko.audit.stack_export import add_stack_export_argument
 from pulumi_speko.credentials import ENV_API_KEY, ConfigError, Credentials
@@ -49,9 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="text (default: each difference per resource) or json",
     )
-    add_api_arguments(parser)
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = EXIT_STATUS_HELP
+    add_api_arguments(parser, exit_status_help=EXIT_STATUS_HELP)
 
 
 EXIT_STATUS_HELP: Final = f"""\
@@ -68,22 +65,17 @@ the API key: {ENV_API_KEY}, or --api-key-env NAME to read it from another variab
 
 def run(args: argparse.Namespace) -> int:
     """Compare the export named by ``args`` with the live API; returns the exit status."""
-    from pulumi_speko.api import OrganizationMismatchError, SpekoError
+    from pulumi_speko.api import SpekoError
     from pulumi_speko.audit.drift import compare, confirm_organization, render
-    from pulumi_speko.audit.stack_export import (
-        BUSINESS_VERIFICATION_TYPE,
-        StackExportError,
-        load_stack_export,
-    )
+    from pulumi_speko.audit.stack_export import StackExportError, load_stack_export
 
     try:
         export = load_stack_export(args.stack_export)
-        credentials = credentials_of(args)
-        client = cli_client(credentials)
+        credentials, client = api_of(args)
     except (StackExportError, ConfigError, ValueError) as error:
-        return _fail(str(error))
+        return command_error(_PROG, str(error))
     needs_verification = any(
-        r.type == BUSINESS_VERIFICATION_TYPE and not r.external for r in export.speko_resources()
+        r.is_verification and not r.external for r in export.speko_resources()
     )
     with client:
         action = "list phone numbers"
@@ -94,10 +86,8 @@ def run(args: argparse.Namespace) -> int:
             report = compare(export, numbers, verification, base_url=credentials.base_url)
             action = "learn the API key's organization"
             confirm_organization(export, report, _key_organization(client, credentials, numbers))
-        except (OrganizationMismatchError, ConfigError) as error:
-            return organization_failure(_PROG, error)
-        except SpekoError as error:
-            return _fail(api_error_line(action, credentials.base_url, error))
+        except (SpekoError, ConfigError) as error:
+            return api_failure(_PROG, action, credentials.base_url, error)
     sys.stdout.write(render(report, args.format))
     return EXIT_DRIFT if report.has_drift else EXIT_OK
 
@@ -114,8 +104,3 @@ def _key_organization(
         return learned[0]
 
     return ask
-
-
-def _fail(message: str) -> int:
-    print(f"{_PROG}: error: {message}", file=sys.stderr)
-    return EXIT_ERROR

@@ -18,10 +18,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
+from pulumi_speko.audit.rendering import json_document, plural
 from pulumi_speko.audit.stack_export import (
-    BUSINESS_VERIFICATION_TYPE,
-    NUMBER_TYPES,
-    PHONE_NUMBER_TYPE,
     SecretValue,
     StackExport,
     StateResource,
@@ -60,8 +58,18 @@ FINDING_CODES: Final = (
     VERIFICATION_BLOCKS_PURCHASES,
 )
 
-_SOURCE_BY_TYPE: Final = {PHONE_NUMBER_TYPE: "managed"}
 _SECRET_TEXT: Final = "[secret]"
+_NUMBER_TEXT_FIELDS: Final = (
+    "e164",
+    "label",
+    "sip_connection_installation_id",
+    "sip_trunk_id",
+    "sip_provider_name",
+    "created_at",
+    "last_charged_at",
+    "next_charge_at",
+)
+"""The fields of :class:`NumberEntry` that are the state's value as text."""
 _BLOCKING_VERIFICATION_STATUSES: Final = frozenset({"rejected", "revoked"})
 _TEMPLATE_CELL_MAX: Final = 60
 
@@ -157,10 +165,8 @@ def build_report(export: StackExport) -> AuditReport:
     another stack or the dashboard owns those numbers.
     """
     resources = [r for r in export.speko_resources() if not r.external]
-    numbers = tuple(_number_entry(r) for r in resources if r.type in NUMBER_TYPES)
-    verifications = tuple(
-        _verification_entry(r) for r in resources if r.type == BUSINESS_VERIFICATION_TYPE
-    )
+    numbers = tuple(_number_entry(r) for r in resources if r.is_number)
+    verifications = tuple(_verification_entry(r) for r in resources if r.is_verification)
     findings = [
         *(f for n in numbers if (f := _inbound_finding(n))),
         *(f for n in numbers if (f := _protection_finding(n))),
@@ -192,14 +198,8 @@ def _text(value: Any) -> str | None:
 
 
 def _plain(value: Any) -> Any:
-    """``value`` with every secret, at any depth, as ``"[secret]"``."""
-    if isinstance(value, SecretValue):
-        return _SECRET_TEXT
-    if isinstance(value, dict):
-        return {key: _plain(child) for key, child in value.items()}
-    if isinstance(value, list):
-        return [_plain(child) for child in value]
-    return value
+    """``value`` with every secret, at any depth, as ``"[secret]"`` (its ``str``)."""
+    return json.loads(json.dumps(value, default=str))
 
 
 def _number(value: Any) -> float | None:
@@ -228,23 +228,16 @@ def _number_entry(resource: StateResource) -> NumberEntry:
         type=resource.type_name,
         urn=resource.urn,
         id=resource.id,
-        e164=_text(resource.value("e164")),
-        source=_text(resource.value("source")) or _SOURCE_BY_TYPE.get(resource.type, "sip_trunk"),
+        source=_text(resource.value("source")) or resource.type_source,
         direction=_text(resource.value("direction")) or "outbound",
         agent_id=agent_id,
         dispatch_metadata_template=template,
-        label=_text(resource.value("label")),
-        sip_connection_installation_id=_text(resource.value("sip_connection_installation_id")),
-        sip_trunk_id=_text(resource.value("sip_trunk_id")),
-        sip_provider_name=_text(resource.value("sip_provider_name")),
         setup_status=status,
         setup_issues=issues,
-        created_at=_text(resource.value("created_at")),
-        last_charged_at=_text(resource.value("last_charged_at")),
-        next_charge_at=_text(resource.value("next_charge_at")),
         monthly_cost_usd=_number(resource.value("monthly_cost_usd")),
         protected=resource.protect,
         routed=agent_id is not None or template is not None,
+        **{name: _text(resource.value(name)) for name in _NUMBER_TEXT_FIELDS},
     )
 
 
@@ -475,17 +468,12 @@ def _rejected(verification: VerificationEntry) -> str | None:
 
 def _totals_line(totals: Totals) -> str:
     sources = ", ".join(f"{count} {source}" for source, count in totals.by_source.items())
-    line = (
-        f"**Totals:** {_count(totals.numbers, 'number')} ({sources}); managed monthly cost "
-        f"${totals.managed_monthly_cost_usd:.2f}"
+    without_cost = totals.managed_without_cost
+    uncosted = f" (+{without_cost} managed without a recorded cost)" if without_cost else ""
+    return (
+        f"**Totals:** {plural(totals.numbers, 'number')} ({sources}); managed monthly cost "
+        f"${totals.managed_monthly_cost_usd:.2f}{uncosted}."
     )
-    if totals.managed_without_cost:
-        line += f" (+{totals.managed_without_cost} managed without a recorded cost)"
-    return line + "."
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _title(report: AuditReport) -> str:
@@ -538,9 +526,7 @@ def render_csv(report: AuditReport) -> str:
 
 def render_json(report: AuditReport) -> str:
     """The whole report as JSON with sorted keys, plus ``schema_version``."""
-    document = asdict(report)
-    document["schema_version"] = REPORT_SCHEMA_VERSION
-    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+    return json_document(REPORT_SCHEMA_VERSION, asdict(report))
 
 
 FORMATS: Final[dict[str, Callable[[AuditReport], str]]] = {

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from pulumi_speko.audit.input_file import READ_PROBLEMS, read_input_text
 from pulumi_speko.constants import (
     BUSINESS_VERIFICATION_TYPE,
     NUMBER_TYPES,
@@ -61,6 +61,11 @@ SUPPORTED_VERSIONS: Final = (1, 2, 3)
 _SIG_KEY: Final = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG: Final = "1b47061264138c4ac30d75fd1eb44270"
 _STACK_TYPE: Final = "pulumi:pulumi:Stack"
+_READ_PROBLEMS: Final = {
+    **READ_PROBLEMS,
+    IsADirectoryError: "is a directory, not a stack export file",
+    UnicodeDecodeError: "not UTF-8 text; pass a JSON stack export",
+}
 
 
 class StackExportError(Exception):
@@ -117,6 +122,22 @@ class StateResource:
     def is_speko(self) -> bool:
         """Whether the resource is one of this package's (by its type token)."""
         return self.type.startswith(SPEKO_TYPE_PREFIX)
+
+    @property
+    def is_number(self) -> bool:
+        """Whether it is a PhoneNumber or a SipTrunkPhoneNumber."""
+        return self.type in NUMBER_TYPES
+
+    @property
+    def is_verification(self) -> bool:
+        """Whether it is a BusinessVerification."""
+        return self.type == BUSINESS_VERIFICATION_TYPE
+
+    @property
+    def type_source(self) -> str:
+        """The source a number of its type holds: ``managed`` for a PhoneNumber, else
+        ``sip_trunk``."""
+        return "managed" if self.type == PHONE_NUMBER_TYPE else "sip_trunk"
 
     def value(self, key: str) -> Any:
         """An output, else the input of that name (``None`` when neither is set)."""
@@ -221,7 +242,7 @@ def load_stack_export(path: str | Path) -> StackExport:
     Raises :class:`StackExportError` with a one-line message when the file cannot be
     read, is not JSON, or is not a stack export this module understands.
     """
-    text = _read_text(path)
+    text = read_input_text(path, StackExportError, problems=_READ_PROBLEMS)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -233,21 +254,6 @@ def load_stack_export(path: str | Path) -> StackExport:
         return parse_stack_export(document)
     except StackExportError as error:
         raise StackExportError(f"{path}: {error}") from None
-
-
-def _read_text(path: str | Path) -> str:
-    if str(path) == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise StackExportError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise StackExportError(f"{path}: is a directory, not a stack export file") from None
-    except UnicodeDecodeError:
-        raise StackExportError(f"{path}: not UTF-8 text; pass a JSON stack export") from None
-    except OSError as error:
-        raise StackExportError(f"{path}: cannot read ({error.strerror})") from None
 
 
 def parse_stack_export(document: Any) -> StackExport:

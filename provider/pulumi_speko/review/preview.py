@@ -22,12 +22,12 @@ camelCase) get the dynamic family's type token and snake_case names through
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from pulumi_speko.audit.input_file import read_input_text
 from pulumi_speko.audit.stack_export import SECRET, SPEKO_TYPE_PREFIX, redact_secrets
 from pulumi_speko.families import (
     NATIVE_TYPE_PREFIX,
@@ -123,24 +123,11 @@ class Preview:
 def load_preview(path: str | Path) -> Preview:
     """Read a preview file (``"-"`` reads standard input); :class:`PreviewError` names
     the file and what was expected when it is not one."""
-    text = _read_text(path)
+    text = read_input_text(path, PreviewError, suffix=f"; {_EXPECTED}")
     try:
         return parse_preview_text(text)
     except PreviewError as error:
         raise PreviewError(f"{path}: {error}") from None
-
-
-def _read_text(path: str | Path) -> str:
-    if str(path) == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PreviewError(f"{path}: no such file; {_EXPECTED}") from None
-    except UnicodeDecodeError:
-        raise PreviewError(f"{path}: not UTF-8 text; {_EXPECTED}") from None
-    except OSError as error:
-        raise PreviewError(f"{path}: cannot read ({error.strerror}); {_EXPECTED}") from None
 
 
 def parse_preview_text(text: str) -> Preview:
