@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -306,14 +306,7 @@ class EngineHost:
         old_inputs: Mapping[str, Any] | None = None,
     ) -> DiffResult:
         """``Diff``: ``olds`` are the old outputs, ``news`` the checked inputs."""
-        request = requests.diff(
-            self.target(type_token, name),
-            id,
-            self._bag(olds),
-            self._bag(news),
-            self._bag(old_inputs or {}),
-        )
-        response = self._call("Diff", request)
+        response = self._send("Diff", requests.diff, type_token, name, id, olds, news, old_inputs)
         return DiffResult(
             changes=_DIFF_CHANGES.get(response.changes),
             replaces=list(response.replaces),
@@ -342,10 +335,7 @@ class EngineHost:
         inputs: Mapping[str, Any],
     ) -> ReadResult:
         """``Read`` (refresh): ``properties`` are the old outputs, ``inputs`` the old inputs."""
-        request = requests.read(
-            self.target(type_token, name), id, self._bag(properties), self._bag(inputs)
-        )
-        response = self._call("Read", request)
+        response = self._send("Read", requests.read, type_token, name, id, properties, inputs)
         kept_inputs = (
             _from_struct(response.inputs) if response.HasField("inputs") else _plain(inputs)
         )
@@ -367,14 +357,9 @@ class EngineHost:
         old_inputs: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """``Update``: ``olds`` are old outputs, ``news`` the checked inputs; returns outputs."""
-        request = requests.update(
-            self.target(type_token, name),
-            id,
-            self._bag(olds),
-            self._bag(news),
-            self._bag(old_inputs or {}),
+        response = self._send(
+            "Update", requests.update, type_token, name, id, olds, news, old_inputs
         )
-        response = self._call("Update", request)
         return _from_struct(response.properties)
 
     def delete(
@@ -387,15 +372,23 @@ class EngineHost:
         old_inputs: Mapping[str, Any] | None = None,
     ) -> None:
         """``Delete``: ``properties`` are the outputs stored in state."""
-        request = requests.delete(
-            self.target(type_token, name),
-            id,
-            self._bag(properties),
-            self._bag(old_inputs or {}),
-        )
-        self._call("Delete", request)
+        self._send("Delete", requests.delete, type_token, name, id, properties, old_inputs)
 
     # -- internals -------------------------------------------------------------------
+
+    def _send(
+        self,
+        method: str,
+        build: Callable[..., Any],
+        type_token: str,
+        name: str,
+        id: str,
+        *bags: Mapping[str, Any] | None,
+    ) -> Any:
+        """Call ``method`` about resource ``id`` with the request ``build`` makes from the
+        target, ``id`` and the encoded ``bags`` (a missing one, ``None``, sent empty)."""
+        encoded = [self._bag(bag or {}) for bag in bags]
+        return self._call(method, build(self.target(type_token, name), id, *encoded))
 
     def _start_loop(self) -> None:
         # Serialization gets its own loop on its own thread: the global loop belongs to
