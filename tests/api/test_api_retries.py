@@ -94,21 +94,6 @@ def test_idempotent_calls_retry_on_429_and_5xx(
     assert fake_api.requests[0].content == fake_api.requests[1].content
 
 
-@pytest.mark.parametrize(
-    "failure",
-    [httpx.ConnectError("refused"), httpx.ReadError("reset"), httpx.ReadTimeout("slow")],
-    ids=lambda failure: type(failure).__name__,
-)
-@pytest.mark.parametrize("name", IDEMPOTENT_CALLS)
-def test_idempotent_calls_retry_on_transport_failures(
-    client: Client, fake_api: FakeApi, name: str, failure: Exception
-) -> None:
-    call, success = IDEMPOTENT_CALLS[name]
-    fake_api.reply(failure, httpx.Response(200, json=success))
-    call(client)
-    assert len(fake_api.requests) == 2
-
-
 @pytest.mark.parametrize("status", [400, 401, 402, 403, 404, 409, 422])
 def test_other_4xx_are_not_retried(client: Client, fake_api: FakeApi, status: int) -> None:
     fake_api.default = _error(status)
@@ -130,43 +115,68 @@ def test_posts_are_not_retried_on_5xx(
     assert clock.sleeps == []
 
 
+# (calls, status of their success, transport failures, whether the call is sent again)
+TRANSPORT_RETRIES: list[tuple[dict[str, Any], int, list[Exception], bool]] = [
+    # an idempotent call is retried after any transport failure
+    (
+        IDEMPOTENT_CALLS,
+        200,
+        [httpx.ConnectError("refused"), httpx.ReadError("reset"), httpx.ReadTimeout("slow")],
+        True,
+    ),
+    # a POST is replayed when no connection was made
+    (
+        POST_CALLS,
+        201,
+        [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.PoolTimeout("busy")],
+        True,
+    ),
+    # but never once the request may have arrived
+    (
+        POST_CALLS,
+        201,
+        [
+            httpx.ReadError("reset"),
+            httpx.ReadTimeout("slow"),
+            httpx.WriteError("broken pipe"),
+            httpx.WriteTimeout("slow"),
+            httpx.RemoteProtocolError("server disconnected"),
+        ],
+        False,
+    ),
+]
+
+
 @pytest.mark.parametrize(
-    "failure",
+    ("call", "status", "success", "failure", "replayed"),
     [
-        httpx.ReadError("reset"),
-        httpx.ReadTimeout("slow"),
-        httpx.WriteError("broken pipe"),
-        httpx.WriteTimeout("slow"),
-        httpx.RemoteProtocolError("server disconnected"),
+        pytest.param(
+            call, status, success, failure, replayed, id=f"{name}-{type(failure).__name__}"
+        )
+        for calls, status, failures, replayed in TRANSPORT_RETRIES
+        for failure in failures
+        for name, (call, success) in calls.items()
     ],
-    ids=lambda failure: type(failure).__name__,
 )
-@pytest.mark.parametrize("name", POST_CALLS)
-def test_posts_are_not_replayed_after_the_request_may_have_arrived(
-    client: Client, fake_api: FakeApi, name: str, failure: Exception
+def test_transport_failures_are_retried_unless_the_request_may_have_arrived(
+    client: Client,
+    fake_api: FakeApi,
+    call: Call,
+    status: int,
+    success: dict[str, Any] | list[Any],
+    failure: Exception,
+    replayed: bool,
 ) -> None:
-    call, success = POST_CALLS[name]
-    fake_api.reply(failure, httpx.Response(201, json=success))
-    with pytest.raises(ApiConnectionError) as caught:
+    fake_api.reply(failure, httpx.Response(status, json=success))
+    if replayed:
         call(client)
-    assert caught.value.request_sent is True
-    assert len(fake_api.requests) == 1
-
-
-@pytest.mark.parametrize(
-    "failure",
-    [httpx.ConnectError("refused"), httpx.ConnectTimeout("slow"), httpx.PoolTimeout("busy")],
-    ids=lambda failure: type(failure).__name__,
-)
-@pytest.mark.parametrize("name", POST_CALLS)
-def test_posts_are_replayed_when_no_connection_was_made(
-    client: Client, fake_api: FakeApi, name: str, failure: Exception
-) -> None:
-    call, success = POST_CALLS[name]
-    fake_api.reply(failure, httpx.Response(201, json=success))
-    call(client)
-    assert len(fake_api.requests) == 2
-    assert fake_api.requests[0].content == fake_api.requests[1].content
+        assert len(fake_api.requests) == 2
+        assert fake_api.requests[0].content == fake_api.requests[1].content
+    else:
+        with pytest.raises(ApiConnectionError) as caught:
+            call(client)
+        assert caught.value.request_sent is True
+        assert len(fake_api.requests) == 1
 
 
 @pytest.mark.parametrize("name", POST_CALLS)
