@@ -33,6 +33,7 @@ TRANSPORT_FAILURES = [
     (httpx.WriteError("broken pipe"), ApiConnectionError, True),
     (httpx.RemoteProtocolError("server disconnected"), ApiConnectionError, True),
 ]
+TRANSPORT_ERROR_CLASSES = {type(failure): error for failure, error, _ in TRANSPORT_FAILURES}
 
 
 @pytest.mark.parametrize(
@@ -58,41 +59,49 @@ def test_transport_failures_map_to_connection_errors_with_request_sent(
     assert error.reason == f"{type(failure).__name__}: {failure}"
 
 
-def test_lost_response_message_warns_the_request_may_have_taken_effect(
-    make_client: Callable[..., Client], fake_api: FakeApi
+@pytest.mark.parametrize(
+    ("failure", "max_retries", "call", "message"),
+    [
+        pytest.param(
+            httpx.ReadError("connection reset by peer"),
+            3,
+            lambda api: api.create_phone_number(CREATE),
+            "POST /v1/phone-numbers -> connection lost after the request was sent "
+            "(ReadError: connection reset by peer); the request may have taken effect "
+            "(tried https://api.speko.dev)",
+            id="lost-response-warns-the-request-may-have-taken-effect",
+        ),
+        pytest.param(
+            httpx.ConnectError("[Errno 111] Connection refused"),
+            1,
+            lambda api: api.create_phone_number(CREATE),
+            "POST /v1/phone-numbers -> could not connect (ConnectError: [Errno 111] Connection "
+            "refused); the request was not sent (tried https://api.speko.dev, after 2 attempts)",
+            id="refused-connection-says-nothing-was-sent",
+        ),
+        pytest.param(
+            httpx.ReadTimeout("timed out"),
+            0,
+            lambda api: api.list_phone_numbers(),
+            "GET /v1/phone-numbers -> timed out after the request was sent "
+            "(ReadTimeout: timed out) (tried https://api.speko.dev)",
+            id="read-timeout-on-a-get-does-not-speak-of-effects",
+        ),
+    ],
+)
+def test_connection_error_messages(
+    make_client: Callable[..., Client],
+    fake_api: FakeApi,
+    failure: Exception,
+    max_retries: int,
+    call: Callable[[Client], Any],
+    message: str,
 ) -> None:
-    fake_api.reply(httpx.ReadError("connection reset by peer"))
+    fake_api.default = failure
     with pytest.raises(ApiConnectionError) as caught:
-        make_client().create_phone_number(CREATE)
-    assert str(caught.value) == (
-        "POST /v1/phone-numbers -> connection lost after the request was sent "
-        "(ReadError: connection reset by peer); the request may have taken effect "
-        "(tried https://api.speko.dev)"
-    )
-
-
-def test_refused_connection_message_says_nothing_was_sent(
-    make_client: Callable[..., Client], fake_api: FakeApi
-) -> None:
-    fake_api.default = httpx.ConnectError("[Errno 111] Connection refused")
-    with pytest.raises(ApiConnectionError) as caught:
-        make_client(max_retries=1).create_phone_number(CREATE)
-    assert str(caught.value) == (
-        "POST /v1/phone-numbers -> could not connect (ConnectError: [Errno 111] Connection "
-        "refused); the request was not sent (tried https://api.speko.dev, after 2 attempts)"
-    )
-
-
-def test_read_timeout_on_a_get_does_not_speak_of_effects(
-    make_client: Callable[..., Client], fake_api: FakeApi
-) -> None:
-    fake_api.reply(httpx.ReadTimeout("timed out"))
-    with pytest.raises(ApiTimeoutError) as caught:
-        make_client(max_retries=0).list_phone_numbers()
-    assert str(caught.value) == (
-        "GET /v1/phone-numbers -> timed out after the request was sent (ReadTimeout: timed out) "
-        "(tried https://api.speko.dev)"
-    )
+        call(make_client(max_retries=max_retries))
+    assert type(caught.value) is TRANSPORT_ERROR_CLASSES[type(failure)]
+    assert str(caught.value) == message
 
 
 def test_errors_hold_no_reference_to_the_httpx_request(
