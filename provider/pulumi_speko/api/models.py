@@ -63,6 +63,23 @@ def _finite_numbers(value: Any) -> Any:
 
 DispatchTemplate = Annotated[dict[str, Any], AfterValidator(_finite_numbers)]
 
+
+def _matching(pattern: re.Pattern[str], message: str) -> AfterValidator:
+    """A check that a string matches ``pattern``; ``message`` says what it must be."""
+
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
+
+
+_Url = Annotated[NonEmpty, _matching(_URL_RE, "must be an http(s) URL such as https://example.com")]
+_EmailAddress = Annotated[
+    NonEmpty, _matching(_EMAIL_RE, "must be an email address such as ops@example.com")
+]
+
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -231,17 +248,10 @@ class BusinessProfile(SharedModel):
     entity_type: NonEmpty
     country: NonEmpty
     registration_id: NonEmpty | None = None
-    website: NonEmpty
+    website: _Url
     address: Address
     use_case: NonEmpty
     expected_usage: NonEmpty
-
-    @field_validator("website")
-    @classmethod
-    def _website_is_url(cls, value: str) -> str:
-        if not _URL_RE.match(value):
-            raise ValueError("must be an http(s) URL such as https://example.com")
-        return value
 
 
 class AuthorizedRepresentative(SharedModel):
@@ -249,15 +259,8 @@ class AuthorizedRepresentative(SharedModel):
 
     name: NonEmpty
     title: NonEmpty
-    email: NonEmpty
+    email: _EmailAddress
     phone: E164 | None = None
-
-    @field_validator("email")
-    @classmethod
-    def _email_is_address(cls, value: str) -> str:
-        if not _EMAIL_RE.match(value):
-            raise ValueError("must be an email address such as ops@example.com")
-        return value
 
 
 class VerificationSubmission(ResponseModel):
