@@ -123,26 +123,14 @@ class WireDriver:
         self, name: str, id_: str, outputs: Bag, news: Checked, old_inputs: Bag
     ) -> Pending[bool]:
         """``Diff`` (see :class:`Driver`)."""
-        request = requests.diff(
-            self._target(name),
-            id_,
-            self._encode(outputs),
-            self._checked(news),
-            self._encode(old_inputs),
-        )
+        request = self._change(requests.diff, name, id_, outputs, news, old_inputs)
         return Pending(self._sender("Diff", request), _decode_changes)
 
     def update(
         self, name: str, id_: str, outputs: Bag, news: Checked, old_inputs: Bag
     ) -> Pending[Bag]:
         """``Update`` (see :class:`Driver`)."""
-        request = requests.update(
-            self._target(name),
-            id_,
-            self._encode(outputs),
-            self._checked(news),
-            self._encode(old_inputs),
-        )
+        request = self._change(requests.update, name, id_, outputs, news, old_inputs)
         return Pending(self._sender("Update", request), lambda r: _decode(r.properties))
 
     def delete(self, name: str, id_: str, outputs: Bag, old_inputs: Bag) -> Pending[None]:
@@ -151,6 +139,24 @@ class WireDriver:
             self._target(name), id_, self._encode(outputs), self._encode(old_inputs)
         )
         return Pending(self._sender("Delete", request), lambda _: None)
+
+    def _change(
+        self,
+        build: Callable[..., Any],
+        name: str,
+        id_: str,
+        outputs: Bag,
+        news: Checked,
+        old_inputs: Bag,
+    ) -> Any:
+        """``Diff``'s or ``Update``'s request (``build``): both take the same fields."""
+        return build(
+            self._target(name),
+            id_,
+            self._encode(outputs),
+            self._checked(news),
+            self._encode(old_inputs),
+        )
 
     def _target(self, name: str) -> requests.Target:
         return self.host.target(self.type_token, name)
@@ -199,29 +205,35 @@ class HarnessDriver:
         self, name: str, id_: str, outputs: Bag, news: Checked, old_inputs: Bag
     ) -> Pending[bool]:
         """``Diff`` (see :class:`Driver`)."""
-        return Pending(
-            lambda: self.host.diff(
-                self.type_token, name, id_, outputs, news.inputs, old_inputs=old_inputs
-            ),
-            lambda r: bool(r.changes),
-        )
+        call = self._change(self.host.diff, name, id_, outputs, news, old_inputs)
+        return Pending(call, lambda r: bool(r.changes))
 
     def update(
         self, name: str, id_: str, outputs: Bag, news: Checked, old_inputs: Bag
     ) -> Pending[Bag]:
         """``Update`` (see :class:`Driver`)."""
-        return Pending(
-            lambda: self.host.update(
-                self.type_token, name, id_, outputs, news.inputs, old_inputs=old_inputs
-            ),
-            _same,
-        )
+        call = self._change(self.host.update, name, id_, outputs, news, old_inputs)
+        return Pending(call, _same)
 
     def delete(self, name: str, id_: str, outputs: Bag, old_inputs: Bag) -> Pending[None]:
         """``Delete`` (see :class:`Driver`)."""
         return Pending(
             lambda: self.host.delete(self.type_token, name, id_, outputs, old_inputs=old_inputs),
             lambda _: None,
+        )
+
+    def _change(
+        self,
+        method: Callable[..., Any],
+        name: str,
+        id_: str,
+        outputs: Bag,
+        news: Checked,
+        old_inputs: Bag,
+    ) -> Callable[[], Any]:
+        """The call of ``Diff`` or ``Update`` (the host's ``method``): both take the same."""
+        return lambda: method(
+            self.type_token, name, id_, outputs, news.inputs, old_inputs=old_inputs
         )
 
 

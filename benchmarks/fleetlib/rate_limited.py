@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from pulumi_speko.resources.sip_trunk_phone_number import TYPE_TOKEN
+from pulumi_speko.sandbox.rate_limit import RateLimit
 from pulumi_speko.testing import DEMO_API_KEY, DEMO_ORG, RequestLogEntry
 from pulumi_speko.testing.engine import EngineHost
 
@@ -40,19 +41,11 @@ MAX_429_SHARE: Final = 0.10
 
 
 @dataclass(frozen=True)
-class Limit:
-    """The sandbox's rate limit for the run: requests a second per key, bucket size."""
-
-    rate: float
-    burst: int
-
-
-@dataclass(frozen=True)
 class Scenario:
     """A fleet, the limit it runs under, and its 429 target (None: no target)."""
 
     fleet: Fleet
-    limit: Limit
+    limit: RateLimit
     max_429_share: float | None = None
 
     def describe(self) -> str:
@@ -62,8 +55,8 @@ class Scenario:
 
 
 SCENARIOS: Final = (
-    Scenario(Fleet(60, ENGINE_CALLS), Limit(5, 5), MAX_429_SHARE),
-    Scenario(Fleet(24, ENGINE_CALLS), Limit(1, 2)),
+    Scenario(Fleet(60, ENGINE_CALLS), RateLimit(5, 5), MAX_429_SHARE),
+    Scenario(Fleet(24, ENGINE_CALLS), RateLimit(1, 2)),
 )
 """The issue's two scenarios."""
 
@@ -100,7 +93,7 @@ class _Resource:
 
 
 def run_rate_limited_fleet(
-    endpoint: SandboxEndpoint, fleet: Fleet, limit: Limit, driver: str = "wire"
+    endpoint: SandboxEndpoint, fleet: Fleet, limit: RateLimit, driver: str = "wire"
 ) -> list[Phase]:
     """Create, update and delete the fleet under ``limit``; one :class:`Phase` each.
 
@@ -116,7 +109,9 @@ def run_rate_limited_fleet(
 
 
 class _RateLimitedRun:
-    def __init__(self, endpoint: SandboxEndpoint, fleet: Fleet, limit: Limit, driver: str) -> None:
+    def __init__(
+        self, endpoint: SandboxEndpoint, fleet: Fleet, limit: RateLimit, driver: str
+    ) -> None:
         self.endpoint = endpoint
         self.fleet = fleet
         self.limit = limit
@@ -239,7 +234,7 @@ def leftover_numbers(endpoint: SandboxEndpoint) -> int:
     return len(endpoint.control.list_numbers(DEMO_ORG))
 
 
-def render_phases(limit: Limit, fleet: Fleet, phases: list[Phase]) -> str:
+def render_phases(limit: RateLimit, fleet: Fleet, phases: list[Phase]) -> str:
     """The scenario's table: per phase, operations, failures, 429s, wall time vs N/rate."""
     header = (
         f"{fleet.count} SIP-trunk numbers from {fleet.threads} concurrent engine calls, "

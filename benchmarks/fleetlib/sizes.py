@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from pulumi.dynamic import ResourceProvider
+from pulumi_speko.constants import PROVIDER_KEY
 from pulumi_speko.resources.business_verification import BusinessVerificationProvider
 from pulumi_speko.resources.phone_number import PhoneNumberProvider
 from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberProvider
 from pulumi_speko.testing.engine import serialize_provider
 
-PROVIDER_KEY: Final = "__provider"
 SECRET_SIGNATURE_KEY: Final = "4dabf18193072939515e22adb298388d"
 SECRET_SIGNATURE: Final = "1b47061264138c4ac30d75fd1eb44270"
 GCM_NONCE_BYTES: Final = 12

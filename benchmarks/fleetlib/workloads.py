@@ -29,11 +29,20 @@ from urllib.parse import urlsplit
 
 from pulumi.dynamic import ResourceProvider
 from pulumi_speko.api import Client, PhoneNumberImport, PhoneNumberUpdate
+from pulumi_speko.constants import (
+    CONFIG_API_KEY,
+    CONFIG_BASE_URL,
+    ENV_API_KEY,
+    ENV_BASE_URL,
+    PROVIDER_KEY,
+)
 from pulumi_speko.families import camel_name, native_token
 from pulumi_speko.resources.sip_trunk_phone_number import (
     TYPE_TOKEN,
     SipTrunkPhoneNumberProvider,
 )
+from pulumi_speko.runner.engine import CREATE, DELETE, UPDATE
+from pulumi_speko.sandbox.seed import SEED_SIP_INSTALLATIONS
 from pulumi_speko.testing import DEMO_API_KEY, DEMO_ORG, SandboxControl
 from pulumi_speko.testing.engine import EngineHost, serialize_provider
 from pulumi_speko.testing.plugin import PluginHost
@@ -47,15 +56,12 @@ T = TypeVar("T")
 ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
 
-SIP_INSTALLATION: Final = "sci_demo"  # seeded in every sandbox organization
+SIP_INSTALLATION: Final = SEED_SIP_INSTALLATIONS[0]  # seeded in every sandbox organization
 SIP_PROVIDER_NAME: Final = "Fleet SIP"
-PROVIDER_KEY: Final = "__provider"
 
-CREATE: Final = "create"
+# CREATE, UPDATE and DELETE are the engine's step kinds, as `pulumi-speko run` names them.
 REFRESH: Final = "refresh"
 DIFF: Final = "no-op diff"
-UPDATE: Final = "update"
-DELETE: Final = "delete"
 OPERATIONS: Final = (CREATE, REFRESH, DIFF, UPDATE, DELETE)
 """The table's rows, in lifecycle order."""
 
@@ -296,8 +302,8 @@ class ProviderTier:
         """The SDK's provider host, started and configured with the demo key."""
         with EngineHost(env=self.host_env) as host:
             host.configure(
-                {"speko:apiKey": DEMO_API_KEY, "speko:baseUrl": self.base_url},
-                secret_keys=["speko:apiKey"],
+                {CONFIG_API_KEY: DEMO_API_KEY, CONFIG_BASE_URL: self.base_url},
+                secret_keys=[CONFIG_API_KEY],
             )
             yield host
 
@@ -359,7 +365,7 @@ class PluginTier(ProviderTier):
     def _configured_host(self) -> Iterator[EngineHost]:
         """The plugin, started and configured with the demo key (provider inputs)."""
         # Empty SPEKO_* variables: the plugin must use what Configure sends, nothing else.
-        with PluginHost(env={"SPEKO_API_KEY": "", "SPEKO_BASE_URL": ""}) as host:
+        with PluginHost(env={ENV_API_KEY: "", ENV_BASE_URL: ""}) as host:
             host.configure(
                 {"apiKey": DEMO_API_KEY, "baseUrl": self.base_url}, secret_keys=["apiKey"]
             )

@@ -26,7 +26,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from pulumi_speko.audit.input_file import READ_PROBLEMS, read_input_text
 from pulumi_speko.constants import (
@@ -46,7 +46,9 @@ __all__ = [
     "SIP_TRUNK_PHONE_NUMBER_TYPE",
     "SPEKO_TYPE_PREFIX",
     "SUPPORTED_VERSIONS",
+    "Marker",
     "PendingOperation",
+    "PropertyValues",
     "SecretValue",
     "StackExport",
     "StackExportError",
@@ -72,23 +74,46 @@ class StackExportError(Exception):
     """The file cannot be read as a stack export; the message is one line for operators."""
 
 
-@dataclass(frozen=True)
-class SecretValue:
-    """Stands for a secret value of the export; its content is never kept."""
+class Marker:
+    """The type of a value that stands for one never shown: its ``str`` is ``text``, its
+    ``repr`` the constant's ``name``."""
+
+    name: ClassVar[str]
+    text: ClassVar[str]
 
     def __str__(self) -> str:
-        return "[secret]"
+        return self.text
 
     def __repr__(self) -> str:
-        return "SECRET"
+        return self.name
+
+
+@dataclass(frozen=True, repr=False)
+class SecretValue(Marker):
+    """Stands for a secret value of the export; its content is never kept."""
+
+    name = "SECRET"
+    text = "[secret]"
 
 
 SECRET: Final = SecretValue()
 """The value every secret of the export is replaced with."""
 
 
+class PropertyValues:
+    """A resource state's ``inputs`` and ``outputs``, read by :meth:`value`."""
+
+    inputs: Mapping[str, Any]
+    outputs: Mapping[str, Any]
+
+    def value(self, key: str) -> Any:
+        """An output, else the input of that name (``None`` when neither is set)."""
+        output = self.outputs.get(key)
+        return output if output is not None else self.inputs.get(key)
+
+
 @dataclass(frozen=True)
-class StateResource:
+class StateResource(PropertyValues):
     """One resource entry of the deployment, with secrets replaced by :data:`SECRET`."""
 
     urn: str
@@ -138,11 +163,6 @@ class StateResource:
         """The source a number of its type holds: ``managed`` for a PhoneNumber, else
         ``sip_trunk``."""
         return "managed" if self.type == PHONE_NUMBER_TYPE else "sip_trunk"
-
-    def value(self, key: str) -> Any:
-        """An output, else the input of that name (``None`` when neither is set)."""
-        output = self.outputs.get(key)
-        return output if output is not None else self.inputs.get(key)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pulumi_speko.audit.stack_export import (
     SecretValue,
     urn_name,
 )
+from pulumi_speko.constants import PROVIDER_KEY
 from pulumi_speko.review.model import (
     PRICE_CAP,
     PRICE_UNKNOWN,
@@ -55,7 +56,6 @@ REPLACE_OPS: Final = frozenset(
 # Steps that change nothing on the platform.
 UNCHANGED_OPS: Final = frozenset({"same", "read", "refresh", "remove-pending-replace"})
 _DELETE_OPS: Final = frozenset({"delete", "discard"})
-_PROVIDER_KEY: Final = "__provider"
 # Inputs that only steer a create: a change to them alone changes nothing live.
 _PROGRAM_ONLY: Final = frozenset({"adopt_existing", "max_upfront_cost_usd", "max_monthly_cost_usd"})
 
@@ -277,7 +277,7 @@ def _verification_change(step: Step) -> VerificationChange:
 def _user_inputs(state: ResourceState | None) -> dict[str, Any]:
     if state is None:
         return {}
-    return {key: value for key, value in state.inputs.items() if key != _PROVIDER_KEY}
+    return {key: value for key, value in state.inputs.items() if key != PROVIDER_KEY}
 
 
 def _leaves(value: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -327,7 +327,7 @@ def _hidden_count(step: Step) -> int:
         if state is None:
             continue
         for bag in (state.inputs, state.outputs):
-            user = {key: value for key, value in bag.items() if key != _PROVIDER_KEY}
+            user = {key: value for key, value in bag.items() if key != PROVIDER_KEY}
             paths.update(path for path, value in _leaves(user) if isinstance(value, SecretValue))
     return len(paths)
 

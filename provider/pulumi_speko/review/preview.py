@@ -28,7 +28,13 @@ from pathlib import Path
 from typing import Any, Final
 
 from pulumi_speko.audit.input_file import read_input_text
-from pulumi_speko.audit.stack_export import SECRET, SPEKO_TYPE_PREFIX, redact_secrets
+from pulumi_speko.audit.stack_export import (
+    SECRET,
+    SPEKO_TYPE_PREFIX,
+    Marker,
+    PropertyValues,
+    redact_secrets,
+)
 from pulumi_speko.families import (
     NATIVE_TYPE_PREFIX,
     dynamic_token,
@@ -64,14 +70,11 @@ class PreviewError(Exception):
     """The input cannot be read as a preview; the message is one line for operators."""
 
 
-class _Unknown:
+class _Unknown(Marker):
     """The type of :data:`UNKNOWN`."""
 
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-    def __str__(self) -> str:
-        return "known after apply"
+    name = "UNKNOWN"
+    text = "known after apply"
 
 
 UNKNOWN: Final = _Unknown()
@@ -79,18 +82,13 @@ UNKNOWN: Final = _Unknown()
 
 
 @dataclass(frozen=True)
-class ResourceState:
-    """A resource's state as a step shows it (values normalised)."""
+class ResourceState(PropertyValues):
+    """A resource's state as a step shows it (values normalised); :meth:`value` reads it."""
 
     inputs: Mapping[str, Any] = field(default_factory=dict)
     outputs: Mapping[str, Any] = field(default_factory=dict)
     id: str | None = None
     protect: bool = False
-
-    def value(self, key: str) -> Any:
-        """The output of that name, else the input (``None`` when neither is set)."""
-        output = self.outputs.get(key)
-        return output if output is not None else self.inputs.get(key)
 
 
 @dataclass(frozen=True)

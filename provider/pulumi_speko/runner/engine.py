@@ -16,14 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
+from pulumi_speko.constants import PROVIDER_KEY
 from pulumi_speko.runner.state import LocalState, ResourceState
 
 if TYPE_CHECKING:
     from pulumi_speko.testing.engine import EngineHost
 
 __all__ = ["PROVIDER_KEY", "LocalEngine", "RunError", "Step", "StepListener"]
-
-PROVIDER_KEY: Final = "__provider"
 
 # Step kinds, as `pulumi preview` names them.
 CREATE: Final = "create"
