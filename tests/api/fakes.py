@@ -16,6 +16,13 @@ API_KEY = "sk_test_9f8e7d6c5b4a_SECRET"
 Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
 
 
+def error_reply(
+    status: int, message: str, code: str, headers: dict[str, str] | None = None
+) -> httpx.Response:
+    """An error answer of the API: its JSON body (``error``, ``code``) and any headers."""
+    return httpx.Response(status, json={"error": message, "code": code}, headers=headers)
+
+
 class FakeApi:
     """A MockTransport handler that records requests and answers scripted replies in order.
 

@@ -30,7 +30,7 @@ from pulumi_speko.api import (
     UnexpectedResponseError,
 )
 
-from .fakes import FakeApi
+from .fakes import FakeApi, error_reply
 
 CREATE = PhoneNumberCreate(e164="+14155550123")
 
@@ -72,9 +72,7 @@ def test_each_status_family_maps_to_its_error_class(
     code: str,
     error_class: type[ApiError],
 ) -> None:
-    fake_api.reply(
-        httpx.Response(status, json={"error": "it went wrong", "code": code}),
-    )
+    fake_api.reply(error_reply(status, "it went wrong", code))
     error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
     assert type(error) is error_class
     assert isinstance(error, ApiError)
@@ -85,11 +83,7 @@ def test_each_status_family_maps_to_its_error_class(
 
 def test_conflict_message_names_the_request_id(no_retry_client: Client, fake_api: FakeApi) -> None:
     fake_api.reply(
-        httpx.Response(
-            409,
-            json={"error": "+14155550123 is already held", "code": "CONFLICT"},
-            headers={"X-Request-Id": "req_7Hq2"},
-        )
+        error_reply(409, "+14155550123 is already held", "CONFLICT", {"X-Request-Id": "req_7Hq2"})
     )
     error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
     assert error.request_id == "req_7Hq2"  # type: ignore[attr-defined]
@@ -101,9 +95,7 @@ def test_conflict_message_names_the_request_id(no_retry_client: Client, fake_api
 def test_not_found_message_names_the_encoded_path(
     no_retry_client: Client, fake_api: FakeApi
 ) -> None:
-    fake_api.reply(
-        httpx.Response(404, json={"error": "Phone number not found", "code": "NOT_FOUND"})
-    )
+    fake_api.reply(error_reply(404, "Phone number not found", "NOT_FOUND"))
     error = _error_of(lambda: no_retry_client.get_phone_number("pn/1"))
     assert str(error) == "GET /v1/phone-numbers/pn%2F1 -> 404 NOT_FOUND: Phone number not found"
 
@@ -191,9 +183,7 @@ def test_validation_message_counts_details_beyond_three(
 
 
 def test_validation_error_without_details(no_retry_client: Client, fake_api: FakeApi) -> None:
-    fake_api.reply(
-        httpx.Response(400, json={"error": "Invalid request body", "code": "VALIDATION_ERROR"})
-    )
+    fake_api.reply(error_reply(400, "Invalid request body", "VALIDATION_ERROR"))
     error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
     assert error.details == ()  # type: ignore[attr-defined]
     assert str(error) == "POST /v1/phone-numbers -> 400 VALIDATION_ERROR: Invalid request body"
@@ -260,22 +250,14 @@ def test_a_long_text_body_is_cut_to_a_short_snippet(
 def test_a_multi_line_server_message_stays_one_line(
     no_retry_client: Client, fake_api: FakeApi
 ) -> None:
-    fake_api.reply(
-        httpx.Response(409, json={"error": "already\nheld\r\nby org_2", "code": "CONFLICT"})
-    )
+    fake_api.reply(error_reply(409, "already\nheld\r\nby org_2", "CONFLICT"))
     error = _error_of(lambda: no_retry_client.create_phone_number(CREATE))
     assert "\n" not in str(error) and "\r" not in str(error)
     assert str(error).endswith("409 CONFLICT: already held by org_2")
 
 
 def test_rate_limit_error_carries_retry_after(no_retry_client: Client, fake_api: FakeApi) -> None:
-    fake_api.reply(
-        httpx.Response(
-            429,
-            json={"error": "Too many requests", "code": "RATE_LIMITED"},
-            headers={"Retry-After": "30"},
-        )
-    )
+    fake_api.reply(error_reply(429, "Too many requests", "RATE_LIMITED", {"Retry-After": "30"}))
     error = _error_of(no_retry_client.list_phone_numbers)
     assert isinstance(error, RateLimitError)
     assert error.retry_after == 30.0
@@ -285,13 +267,13 @@ def test_rate_limit_error_carries_retry_after(no_retry_client: Client, fake_api:
 
 
 def test_rate_limit_error_without_retry_after(no_retry_client: Client, fake_api: FakeApi) -> None:
-    fake_api.reply(httpx.Response(429, json={"error": "slow down", "code": "RATE_LIMITED"}))
+    fake_api.reply(error_reply(429, "slow down", "RATE_LIMITED"))
     error = _error_of(no_retry_client.list_phone_numbers)
     assert error.retry_after is None  # type: ignore[attr-defined]
 
 
 def test_query_appears_in_the_message_path(no_retry_client: Client, fake_api: FakeApi) -> None:
-    fake_api.reply(httpx.Response(400, json={"error": "bad", "code": "VALIDATION_ERROR"}))
+    fake_api.reply(error_reply(400, "bad", "VALIDATION_ERROR"))
     error = _error_of(lambda: no_retry_client.search_available_phone_numbers(area_code="415"))
     assert str(error) == "GET /v1/phone-numbers/available?areaCode=415 -> 400 VALIDATION_ERROR: bad"
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from pulumi_speko.api import Client, PhoneNumberCreate, SpekoError
 
-from .fakes import API_KEY, FakeApi, phone_number_body
+from .fakes import API_KEY, FakeApi, error_reply, phone_number_body
 
 CREATE = PhoneNumberCreate(e164="+14155550123")
 
@@ -101,7 +101,7 @@ def test_a_key_in_an_unreadable_success_is_redacted(
 def test_a_key_passed_as_an_id_is_redacted_from_messages(
     make_client: Callable[..., Client], fake_api: FakeApi
 ) -> None:
-    fake_api.reply(httpx.Response(404, json={"error": "not found", "code": "NOT_FOUND"}))
+    fake_api.reply(error_reply(404, "not found", "NOT_FOUND"))
     with pytest.raises(SpekoError) as caught:
         make_client().get_phone_number(API_KEY)
     _assert_key_hidden(caught.value)

@@ -27,7 +27,7 @@ from pulumi_speko.api import (
     VerificationSubmit,
 )
 
-from .fakes import FakeApi, FakeClock, phone_number_body, profile_body
+from .fakes import FakeApi, FakeClock, error_reply, phone_number_body, profile_body
 
 PHONE_NUMBER = phone_number_body()
 RELEASED = {"released": True}
@@ -74,7 +74,7 @@ POST_CALLS: dict[str, tuple[Call, dict[str, Any]]] = {
 
 
 def _error(status: int, headers: dict[str, str] | None = None) -> httpx.Response:
-    return httpx.Response(status, json={"error": "failed", "code": f"E{status}"}, headers=headers)
+    return error_reply(status, "failed", f"E{status}", headers)
 
 
 def _rate_limited(retry_after: str) -> httpx.Response:
