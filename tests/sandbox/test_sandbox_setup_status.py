@@ -12,8 +12,8 @@ from pulumi_speko.testing.sandbox import RunningSandbox
 from .support import buy, import_number
 
 INPUTS = ("source", "direction", "agent_id", "has_template", "installation_exists", "suspended")
-# the INPUTS of derive_setup_status ->
-# the SetupStatus it derives: status, inboundReady, outboundReady, agentReady, forwardingRequired, sipConnectionReady, issues
+# the INPUTS of derive_setup_status -> the SetupStatus it derives:
+# status, inboundReady, outboundReady, agentReady, forwardingRequired, sipConnectionReady, issues
 TABLE = [
     ("managed", "outbound", None, False, False, False,
      "ready", False, True, False, False, True, ()),
