@@ -170,6 +170,7 @@ LOOKUP_REFUSED: dict[str, Any] = {"status": 401, "times": LOOKUP_ATTEMPTS}
     ids=["purchase", "purchase-by-area-code", "import"],
 )
 def test_lost_answer_then_failed_lookup_is_a_clear_error_that_a_rerun_resolves(
+    platform: RunningSandbox,
     engine: Engine,
     ledger: Ledger,
     token: str,
@@ -185,8 +186,8 @@ def test_lost_answer_then_failed_lookup_is_a_clear_error_that_a_rerun_resolves(
     """
     engine.file_verification()
     path = "/v1/phone-numbers" if token == PHONE else "/v1/phone-numbers/import"
-    ledger.control.add_fault("POST", path, action="drop", times=1)
-    ledger.control.add_fault("GET", "/v1/phone-numbers", action="respond", **lookup_failure)
+    platform.control.add_fault("POST", path, action="drop", times=1)
+    platform.control.add_fault("GET", "/v1/phone-numbers", action="respond", **lookup_failure)
     inputs = engine.checked(token, "n", props)
     with pytest.raises(EngineError) as raised:
         engine.create(token, "n", inputs)
