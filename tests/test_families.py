@@ -110,22 +110,26 @@ def test_tokens_map_between_the_families() -> None:
 
 def test_a_bag_is_renamed_at_every_depth_but_free_form_contents_are_kept() -> None:
     marker = object()  # a secret or unknown marker passes through untouched
-    bag = {
-        "agentId": "agent_1",
-        "setupStatus": {"inboundReady": True, "issues": ["inboundReady"]},
-        "businessProfile": {"address": {"postalCode": "94107"}},
-        "dispatchMetadataTemplate": {"crmQueue": {"nestedKey": 1}},
-        "region": {"rateCenter": "SNFC"},
-        "sms10dlcProfileId": marker,
-    }
-    assert snake_properties(bag) == {
-        "agent_id": "agent_1",
-        "setup_status": {"inbound_ready": True, "issues": ["inboundReady"]},
-        "business_profile": {"address": {"postal_code": "94107"}},
-        "dispatch_metadata_template": {"crmQueue": {"nestedKey": 1}},
-        "region": {"rateCenter": "SNFC"},
-        "sms10dlc_profile_id": marker,
-    }
+    # (camel key, its value) -> (snake key, its value)
+    renamed = [
+        (("agentId", "agent_1"), ("agent_id", "agent_1")),
+        (
+            ("setupStatus", {"inboundReady": True, "issues": ["inboundReady"]}),
+            ("setup_status", {"inbound_ready": True, "issues": ["inboundReady"]}),
+        ),
+        (
+            ("businessProfile", {"address": {"postalCode": "94107"}}),
+            ("business_profile", {"address": {"postal_code": "94107"}}),
+        ),
+        (
+            ("dispatchMetadataTemplate", {"crmQueue": {"nestedKey": 1}}),
+            ("dispatch_metadata_template", {"crmQueue": {"nestedKey": 1}}),
+        ),
+        (("region", {"rateCenter": "SNFC"}), ("region", {"rateCenter": "SNFC"})),
+        (("sms10dlcProfileId", marker), ("sms10dlc_profile_id", marker)),
+    ]
+    bag = dict(camel for camel, _ in renamed)
+    assert snake_properties(bag) == dict(snake for _, snake in renamed)
 
 
 @pytest.mark.parametrize(("camel", "snake"), PATHS + WORDS)
