@@ -67,15 +67,23 @@ def test_the_word_rule_maps_every_declared_schema_name_both_ways() -> None:
     assert all(snake_name(camel_name(name)) == name for name in snake_names)
 
 
-@pytest.mark.parametrize(
-    ("camel", "snake"),
-    [
-        ("e164", "e164"),
-        ("sms10dlcProfileId", "sms10dlc_profile_id"),
-        ("sipConnectionInstallationId", "sip_connection_installation_id"),
-        ("agent_id", "agent_id"),
-    ],
-)
+# (camel, snake): names, then property paths (whose free-form keys keep their case)
+WORDS = [
+    ("e164", "e164"),
+    ("sms10dlcProfileId", "sms10dlc_profile_id"),
+    ("sipConnectionInstallationId", "sip_connection_installation_id"),
+    ("agent_id", "agent_id"),
+]
+PATHS = [
+    ("setupStatus.inboundReady", "setup_status.inbound_ready"),
+    ("businessProfile.address.postalCode", "business_profile.address.postal_code"),
+    ("setupStatus.issues[0]", "setup_status.issues[0]"),
+    ("dispatchMetadataTemplate.crmQueue", "dispatch_metadata_template.crmQueue"),
+    ('dispatchMetadataTemplate["a.b"].fooBar', 'dispatch_metadata_template["a.b"].fooBar'),
+]
+
+
+@pytest.mark.parametrize(("camel", "snake"), WORDS)
 def test_digits_stay_in_their_word(camel: str, snake: str) -> None:
     assert snake_name(camel) == snake
     assert camel_name(snake) == (camel if camel != "agent_id" else "agentId")
@@ -102,35 +110,29 @@ def test_tokens_map_between_the_families() -> None:
 
 def test_a_bag_is_renamed_at_every_depth_but_free_form_contents_are_kept() -> None:
     marker = object()  # a secret or unknown marker passes through untouched
-    bag = {
-        "agentId": "agent_1",
-        "setupStatus": {"inboundReady": True, "issues": ["inboundReady"]},
-        "businessProfile": {"address": {"postalCode": "94107"}},
-        "dispatchMetadataTemplate": {"crmQueue": {"nestedKey": 1}},
-        "region": {"rateCenter": "SNFC"},
-        "sms10dlcProfileId": marker,
-    }
-    assert snake_properties(bag) == {
-        "agent_id": "agent_1",
-        "setup_status": {"inbound_ready": True, "issues": ["inboundReady"]},
-        "business_profile": {"address": {"postal_code": "94107"}},
-        "dispatch_metadata_template": {"crmQueue": {"nestedKey": 1}},
-        "region": {"rateCenter": "SNFC"},
-        "sms10dlc_profile_id": marker,
-    }
+    # (camel key, its value) -> (snake key, its value)
+    renamed = [
+        (("agentId", "agent_1"), ("agent_id", "agent_1")),
+        (
+            ("setupStatus", {"inboundReady": True, "issues": ["inboundReady"]}),
+            ("setup_status", {"inbound_ready": True, "issues": ["inboundReady"]}),
+        ),
+        (
+            ("businessProfile", {"address": {"postalCode": "94107"}}),
+            ("business_profile", {"address": {"postal_code": "94107"}}),
+        ),
+        (
+            ("dispatchMetadataTemplate", {"crmQueue": {"nestedKey": 1}}),
+            ("dispatch_metadata_template", {"crmQueue": {"nestedKey": 1}}),
+        ),
+        (("region", {"rateCenter": "SNFC"}), ("region", {"rateCenter": "SNFC"})),
+        (("sms10dlcProfileId", marker), ("sms10dlc_profile_id", marker)),
+    ]
+    bag = dict(camel for camel, _ in renamed)
+    assert snake_properties(bag) == dict(snake for _, snake in renamed)
 
 
-@pytest.mark.parametrize(
-    ("camel", "snake"),
-    [
-        ("setupStatus.inboundReady", "setup_status.inbound_ready"),
-        ("businessProfile.address.postalCode", "business_profile.address.postal_code"),
-        ("setupStatus.issues[0]", "setup_status.issues[0]"),
-        ("dispatchMetadataTemplate.crmQueue", "dispatch_metadata_template.crmQueue"),
-        ('dispatchMetadataTemplate["a.b"].fooBar', 'dispatch_metadata_template["a.b"].fooBar'),
-        ("e164", "e164"),
-    ],
-)
+@pytest.mark.parametrize(("camel", "snake"), PATHS + WORDS)
 def test_property_paths_are_renamed_up_to_free_form_keys(camel: str, snake: str) -> None:
     assert snake_path(camel) == snake
 

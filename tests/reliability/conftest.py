@@ -9,7 +9,8 @@
 - ``host_pool`` (session): provider hosts of that sandbox, started ahead of need.
 - ``engines`` (function): starts provider hosts (``python -m pulumi.dynamic``) configured
   like the engine does; each is stopped at teardown (in the background), and what it
-  printed kept.
+  printed kept. ``engine`` is one of them, with the demo org's key.
+- ``ledger`` (function): what the sandbox holds and recorded (:class:`support.Ledger`).
 
 The secrets scan (``test_6_secrets.py``) is moved to the end of the run, so it scans what
 every other test left behind.
@@ -30,6 +31,7 @@ from .support import (
     RELIABILITY_KEY,
     Engine,
     HostPool,
+    Ledger,
     close_later,
     record_fired_faults,
     record_request_log,
@@ -84,6 +86,18 @@ def engines(platform: RunningSandbox, host_pool: HostPool) -> Iterator[Callable[
     yield start
     for engine in started:
         close_later(engine)
+
+
+@pytest.fixture
+def engine(engines: Callable[..., Engine]) -> Engine:
+    """One provider host of the demo org."""
+    return engines()
+
+
+@pytest.fixture
+def ledger(platform: RunningSandbox) -> Ledger:
+    """What the suite's sandbox holds and recorded."""
+    return Ledger(platform.control)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

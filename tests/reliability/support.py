@@ -32,7 +32,7 @@ from pulumi_speko.resources.business_verification import BusinessVerificationPro
 from pulumi_speko.testing import data
 from pulumi_speko.testing.engine import EngineError, EngineHost
 from pulumi_speko.testing.providers import serialized_providers
-from pulumi_speko.testing.sandbox import DEMO_ORG, RequestLogEntry, RunningSandbox, SandboxControl
+from pulumi_speko.testing.sandbox import DEMO_ORG, RequestLogEntry, SandboxControl
 
 PHONE = PHONE_NUMBER_TYPE
 SIP = SIP_TRUNK_PHONE_NUMBER_TYPE
@@ -350,25 +350,44 @@ def imports(entries: Iterable[RequestLogEntry]) -> list[RequestLogEntry]:
     return landed(entries, "POST", "/v1/phone-numbers/import")
 
 
-def paid_purchases(
-    control: SandboxControl, org: str = DEMO_ORG, credits: Decimal = SEED_CREDITS
-) -> Decimal:
-    """How many purchases ``org`` paid for: the credits it spent (from ``credits``) over
-    the price of one."""
-    return (credits - control.get_credits(org)) / PURCHASE_PRICE
-
-
-def assert_landed_once(platform: RunningSandbox, token: str) -> None:
-    """One purchase or import landed, and the org paid only if it was a purchase."""
-    log = platform.control.request_log()
-    assert paid_purchases(platform.control) == (1 if token == PHONE else 0)
-    assert len(purchases(log)) + len(imports(log)) == 1
-
-
 def calls(entries: Iterable[RequestLogEntry], method: str, path: str) -> list[RequestLogEntry]:
     """Every call of ``method path`` (a ``*`` in ``path`` matches one segment)."""
     pattern = re.compile("^" + re.escape(path).replace(r"\*", "[^/]+") + "$")
     return [e for e in entries if e.method == method and pattern.match(e.path)]
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """What the sandbox holds and recorded, asked afresh at each question: the numbers of
+    an org, the request log and what the org paid (the ``ledger`` fixture)."""
+
+    control: SandboxControl
+
+    def numbers(self, org: str = DEMO_ORG) -> list[dict[str, Any]]:
+        """The live numbers of ``org``."""
+        return self.control.list_numbers(org)
+
+    def calls(self, method: str, path: str) -> list[RequestLogEntry]:
+        """Every call of ``method path`` so far (see :func:`calls`)."""
+        return calls(self.control.request_log(), method, path)
+
+    def purchases(self) -> list[RequestLogEntry]:
+        """Managed purchases that landed so far."""
+        return purchases(self.control.request_log())
+
+    def imports(self) -> list[RequestLogEntry]:
+        """SIP-trunk imports that landed so far."""
+        return imports(self.control.request_log())
+
+    def paid_purchases(self, org: str = DEMO_ORG, credits: Decimal = SEED_CREDITS) -> Decimal:
+        """How many purchases ``org`` paid for: the credits it spent (from ``credits``) over
+        the price of one."""
+        return (credits - self.control.get_credits(org)) / PURCHASE_PRICE
+
+    def assert_landed_once(self, token: str) -> None:
+        """One purchase or import landed, and the org paid only if it was a purchase."""
+        assert self.paid_purchases() == (1 if token == PHONE else 0)
+        assert len(self.purchases()) + len(self.imports()) == 1
 
 
 # ---------------------------------------------------------------------------- secrets scan

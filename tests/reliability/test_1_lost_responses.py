@@ -8,7 +8,6 @@ numbers: no second purchase, credits debited once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -25,81 +24,64 @@ from .support import (
     SIP,
     VERIFICATION,
     Engine,
+    Ledger,
     assert_clear_error,
-    assert_landed_once,
-    calls,
-    imports,
-    paid_purchases,
-    purchases,
     user_props,
 )
 
 FIRST_415 = "+14155550100"  # first number of area code 415 in the seeded pool
+SIP_NUMBER = {"e164": "+4930123456", "sip_connection_installation_id": "sci_demo"}
 
 
-def live_numbers(platform: RunningSandbox) -> list[dict[str, Any]]:
-    return platform.control.list_numbers(DEMO_ORG)
-
-
-def note_outcome(platform: RunningSandbox, declared: int) -> None:
+def note_outcome(ledger: Ledger, declared: int) -> None:
     """Count lost/doubled/orphaned numbers of a test for the figures."""
-    live = live_numbers(platform)
+    live = ledger.numbers()
     e164s = [n["e164"] for n in live]
     FIGURES.add("numbers_doubled", len(e164s) - len(set(e164s)))
     FIGURES.add("numbers_orphaned", max(0, len(live) - declared))
     FIGURES.add("numbers_lost", max(0, declared - len(live)))
-    FIGURES.add("purchases_landed", len(purchases(platform.control.request_log())))
+    FIGURES.add("purchases_landed", len(ledger.purchases()))
 
 
 @pytest.mark.parametrize(
     "selection", [{"e164": FIRST_415}, {"area_code": "415"}], ids=["exact", "area-code"]
 )
 def test_lost_purchase_response_buys_once(
-    platform: RunningSandbox, engines: Callable[..., Engine], selection: dict[str, str]
+    platform: RunningSandbox, engine: Engine, ledger: Ledger, selection: dict[str, str]
 ) -> None:
-    engine = engines()
     engine.file_verification()
     platform.control.add_fault("POST", "/v1/phone-numbers", action="drop", times=1)
 
     inputs = engine.checked(PHONE, "main", {**selection, "label": "main line"})
     number_id, outs = engine.create(PHONE, "main", inputs)
 
-    log = platform.control.request_log()
-    posts = calls(log, "POST", "/v1/phone-numbers")
+    posts = ledger.calls("POST", "/v1/phone-numbers")
     assert [(p.dropped, p.app_status) for p in posts] == [(True, 201)]  # sent once, never again
-    assert [n["id"] for n in live_numbers(platform)] == [number_id]
+    assert [n["id"] for n in ledger.numbers()] == [number_id]
     assert outs["e164"] == FIRST_415 and outs["label"] == "main line"
-    assert paid_purchases(platform.control) == 1
-    note_outcome(platform, declared=1)
+    assert ledger.paid_purchases() == 1
+    note_outcome(ledger, declared=1)
 
 
 def test_lost_import_response_imports_once(
-    platform: RunningSandbox, engines: Callable[..., Engine]
+    platform: RunningSandbox, engine: Engine, ledger: Ledger
 ) -> None:
-    engine = engines()
     platform.control.add_fault("POST", "/v1/phone-numbers/import", action="drop", times=1)
-    inputs = engine.checked(
-        SIP, "de", {"e164": "+4930123456", "sip_connection_installation_id": "sci_demo"}
-    )
+    inputs = engine.checked(SIP, "de", SIP_NUMBER)
     number_id, outs = engine.create(SIP, "de", inputs)
 
-    log = platform.control.request_log()
-    assert [(p.dropped, p.app_status) for p in calls(log, "POST", "/v1/phone-numbers/import")] == [
-        (True, 201)
-    ]
-    assert [n["id"] for n in live_numbers(platform)] == [number_id]
+    posts = ledger.calls("POST", "/v1/phone-numbers/import")
+    assert [(p.dropped, p.app_status) for p in posts] == [(True, 201)]
+    assert [n["id"] for n in ledger.numbers()] == [number_id]
     assert outs["source"] == "sip_trunk"
-    assert paid_purchases(platform.control) == 0  # imports are free
-    note_outcome(platform, declared=1)
+    assert ledger.paid_purchases() == 0  # imports are free
+    note_outcome(ledger, declared=1)
 
 
 def test_lost_update_and_release_responses_complete(
-    platform: RunningSandbox, engines: Callable[..., Engine]
+    platform: RunningSandbox, engine: Engine, ledger: Ledger
 ) -> None:
-    engine = engines()
-    inputs = engine.checked(
-        SIP, "de", {"e164": "+4930123456", "sip_connection_installation_id": "sci_demo"}
-    )
+    inputs = engine.checked(SIP, "de", SIP_NUMBER)
     number_id, outs = engine.create(SIP, "de", inputs)
 
     platform.control.add_fault("PATCH", "/v1/phone-numbers/*", action="drop", times=1)
@@ -108,28 +90,26 @@ def test_lost_update_and_release_responses_complete(
     )
     outs = engine.update(SIP, "de", number_id, outs, routed)
     assert (outs["direction"], outs["agent_id"]) == ("both", "agent_sales")
-    live = live_numbers(platform)
+    live = ledger.numbers()
     assert [(n["id"], n["direction"], n["agentId"]) for n in live] == [
         (number_id, "both", "agent_sales")
     ]
 
     platform.control.add_fault("DELETE", "/v1/phone-numbers/*", action="drop", times=1)
     engine.delete(SIP, "de", number_id, outs)
-    assert live_numbers(platform) == []
+    assert ledger.numbers() == []
 
-    log = platform.control.request_log()
-    patches = calls(log, "PATCH", "/v1/phone-numbers/*")
+    patches = ledger.calls("PATCH", "/v1/phone-numbers/*")
     assert [(p.dropped, p.app_status or p.status) for p in patches] == [(True, 200), (False, 200)]
-    deletes = calls(log, "DELETE", "/v1/phone-numbers/*")
+    deletes = ledger.calls("DELETE", "/v1/phone-numbers/*")
     # the release landed with the lost answer; its retry finds the number gone: released
     assert [(d.dropped, d.app_status or d.status) for d in deletes] == [(True, 200), (False, 404)]
-    note_outcome(platform, declared=0)
+    note_outcome(ledger, declared=0)
 
 
 def test_lost_verification_submit_and_draft_responses(
-    platform: RunningSandbox, engines: Callable[..., Engine]
+    platform: RunningSandbox, engine: Engine, ledger: Ledger
 ) -> None:
-    engine = engines()
     platform.control.add_fault("PUT", "/v1/phone-numbers/kyb/draft", action="drop", times=1)
     draft = engine.checked(KYB, "kyb", {**VERIFICATION, "submit": False})
     kyb_id, outs = engine.create(KYB, "kyb", draft)
@@ -140,22 +120,20 @@ def test_lost_verification_submit_and_draft_responses(
     outs = engine.update(KYB, "kyb", kyb_id, outs, submitted)
     assert outs["status"] == "submitted"
 
-    log = platform.control.request_log()
-    submits = calls(log, "POST", "/v1/phone-numbers/kyb/submit")
+    submits = ledger.calls("POST", "/v1/phone-numbers/kyb/submit")
     assert [(s.dropped, s.app_status) for s in submits] == [(True, 201)]  # filed once
-    drafts = calls(log, "PUT", "/v1/phone-numbers/kyb/draft")
+    drafts = ledger.calls("PUT", "/v1/phone-numbers/kyb/draft")
     assert [(d.dropped, d.app_status or d.status) for d in drafts] == [(True, 200), (False, 200)]
 
     # the purchase gate sees the submission the lost answer belonged to
     inputs = engine.checked(PHONE, "main", {"e164": FIRST_415})
     number_id, _ = engine.create(PHONE, "main", inputs)
-    assert [n["id"] for n in live_numbers(platform)] == [number_id]
+    assert [n["id"] for n in ledger.numbers()] == [number_id]
 
 
 def test_lost_answer_of_a_refused_purchase_is_refused_again_and_debits_nothing(
-    platform: RunningSandbox, engines: Callable[..., Engine]
+    platform: RunningSandbox, engine: Engine, ledger: Ledger
 ) -> None:
-    engine = engines()
     engine.file_verification()
     platform.control.set_credits(DEMO_ORG, "2.00")
     platform.control.add_fault("POST", "/v1/phone-numbers", action="drop", times=1)
@@ -164,15 +142,15 @@ def test_lost_answer_of_a_refused_purchase_is_refused_again_and_debits_nothing(
         engine.create(PHONE, "main", inputs)
     message = assert_clear_error(raised.value)
     assert "402 INSUFFICIENT_CREDITS" in message and "add prepaid credits" in message
-    assert live_numbers(platform) == []
+    assert ledger.numbers() == []
     assert platform.control.get_credits(DEMO_ORG) == Decimal("2.00")
-    assert purchases(platform.control.request_log()) == []
+    assert ledger.purchases() == []
 
     platform.control.set_credits(DEMO_ORG, "10.00")  # the operator tops up and reruns
     number_id, _ = engine.create(PHONE, "main", inputs)
-    assert [n["id"] for n in live_numbers(platform)] == [number_id]
+    assert [n["id"] for n in ledger.numbers()] == [number_id]
     assert platform.control.get_credits(DEMO_ORG) == Decimal("7.00")
-    note_outcome(platform, declared=1)
+    note_outcome(ledger, declared=1)
 
 
 # How the lookups after a lost answer fail: a 503 storm that outlasts the client's retries
@@ -180,7 +158,6 @@ def test_lost_answer_of_a_refused_purchase_is_refused_again_and_debits_nothing(
 # key revoked meanwhile: not retried).
 LOOKUP_STORM: dict[str, Any] = {"status": 503, "times": LOOKUP_ATTEMPTS * (DEFAULT_MAX_RETRIES + 1)}
 LOOKUP_REFUSED: dict[str, Any] = {"status": 401, "times": LOOKUP_ATTEMPTS}
-SIP_NUMBER = {"e164": "+4930123456", "sip_connection_installation_id": "sci_demo"}
 
 
 @pytest.mark.parametrize(
@@ -194,7 +171,8 @@ SIP_NUMBER = {"e164": "+4930123456", "sip_connection_installation_id": "sci_demo
 )
 def test_lost_answer_then_failed_lookup_is_a_clear_error_that_a_rerun_resolves(
     platform: RunningSandbox,
-    engines: Callable[..., Engine],
+    engine: Engine,
+    ledger: Ledger,
     token: str,
     props: dict[str, str],
     lookup_failure: dict[str, Any],
@@ -206,7 +184,6 @@ def test_lost_answer_then_failed_lookup_is_a_clear_error_that_a_rerun_resolves(
     rerun adopts the number bought the first time: one number, debited once. (By area
     code, a plain rerun would buy a second number: the line is what prevents it.)
     """
-    engine = engines()
     engine.file_verification()
     path = "/v1/phone-numbers" if token == PHONE else "/v1/phone-numbers/import"
     platform.control.add_fault("POST", path, action="drop", times=1)
@@ -215,7 +192,7 @@ def test_lost_answer_then_failed_lookup_is_a_clear_error_that_a_rerun_resolves(
     with pytest.raises(EngineError) as raised:
         engine.create(token, "n", inputs)
     message = assert_clear_error(raised.value)
-    [bought] = live_numbers(platform)
+    [bought] = ledger.numbers()
     assert f"GET /v1/phone-numbers -> {lookup_failure['status']}" in message
     assert f'declare e164="{bought["e164"]}" with adopt_existing=True' in message
 
@@ -223,28 +200,27 @@ def test_lost_answer_then_failed_lookup_is_a_clear_error_that_a_rerun_resolves(
     adopting = {**declared, "e164": bought["e164"], "adopt_existing": True}
     number_id, _ = engine.create(token, "n", engine.checked(token, "n", adopting))
     assert number_id == bought["id"]
-    assert [n["id"] for n in live_numbers(platform)] == [number_id]
-    assert_landed_once(platform, token)
+    assert [n["id"] for n in ledger.numbers()] == [number_id]
+    ledger.assert_landed_once(token)
     FIGURES.add("reruns")
-    note_outcome(platform, declared=1)
+    note_outcome(ledger, declared=1)
 
 
 def test_lost_answer_then_failed_lookup_then_a_plain_rerun_of_an_exact_number_asks_to_adopt(
-    platform: RunningSandbox, engines: Callable[..., Engine]
+    platform: RunningSandbox, engine: Engine, ledger: Ledger
 ) -> None:
     """An operator who reruns without reading: for an exact E.164 the rerun is refused
     (409) with the same advice, and buys nothing."""
-    engine = engines()
     platform.control.add_fault("POST", "/v1/phone-numbers/import", action="drop", times=1)
     platform.control.add_fault("GET", "/v1/phone-numbers", action="respond", **LOOKUP_REFUSED)
     inputs = engine.checked(SIP, "n", SIP_NUMBER)
     with pytest.raises(EngineError):
         engine.create(SIP, "n", inputs)
-    [held] = live_numbers(platform)
+    [held] = ledger.numbers()
     with pytest.raises(EngineError) as rerun:
         engine.create(SIP, "n", inputs)
     hint = assert_clear_error(rerun.value)
     assert "409 CONFLICT" in hint and f"already holds {held['e164']} as {held['id']}" in hint
     assert "set adopt_existing=True" in hint
-    assert len(imports(platform.control.request_log())) == 1
+    assert len(ledger.imports()) == 1
     FIGURES.add("reruns")

@@ -34,9 +34,9 @@ from .support import (
     SIP,
     VERIFICATION,
     Engine,
+    Ledger,
     assert_clear_error,
     calls,
-    paid_purchases,
     purchases,
     user_props,
 )
@@ -77,7 +77,7 @@ def imported(engine: Engine) -> tuple[str, dict[str, Any], dict[str, Any]]:
 
 
 def test_429_bursts_are_waited_out_for_at_least_retry_after(
-    platform: RunningSandbox, engines: Callable[..., Engine]
+    platform: RunningSandbox, engines: Callable[..., Engine], ledger: Ledger
 ) -> None:
     engine = engines()
     engine.file_verification()
@@ -101,7 +101,7 @@ def test_429_bursts_are_waited_out_for_at_least_retry_after(
     assert [p.status for p in posts] == [429, 201]  # a 429 did nothing, so a POST may retry
     assert gaps(posts)[0] >= 0.9 - MS, gaps(posts)
     assert [n["id"] for n in control.list_numbers(DEMO_ORG)] == [number_id]
-    assert paid_purchases(control) == 1
+    assert ledger.paid_purchases() == 1
     FIGURES.add("purchases_landed", len(purchases(log)))
 
 
@@ -181,7 +181,7 @@ def test_a_storm_past_the_retry_budget_is_one_clear_error_and_changes_nothing(
 
 
 def test_a_storm_on_purchases_buys_nothing_and_a_rerun_buys_once(
-    platform: RunningSandbox, engines: Callable[..., Engine]
+    platform: RunningSandbox, engines: Callable[..., Engine], ledger: Ledger
 ) -> None:
     control = platform.control
     engine = engines()
@@ -193,7 +193,7 @@ def test_a_storm_on_purchases_buys_nothing_and_a_rerun_buys_once(
     message = assert_clear_error(raised.value)
     assert "POST /v1/phone-numbers -> 502" in message
     assert control.list_numbers(DEMO_ORG) == []
-    assert paid_purchases(control) == 0
+    assert ledger.paid_purchases() == 0
     # a 5xx answer to a POST is ambiguous: the provider looked before each new attempt
     log = control.request_log()
     kinds = [(e.method, e.path) for e in log if e.path in ("/v1/phone-numbers",)]
@@ -202,7 +202,7 @@ def test_a_storm_on_purchases_buys_nothing_and_a_rerun_buys_once(
     control.remove_fault(storm)
     number_id, _ = engine.create(PHONE, "n", inputs)
     assert [n["id"] for n in control.list_numbers(DEMO_ORG)] == [number_id]
-    assert paid_purchases(control) == 1
+    assert ledger.paid_purchases() == 1
     FIGURES.add("reruns")
     FIGURES.add("purchases_landed", len(purchases(control.request_log())))
 
@@ -259,6 +259,7 @@ def short_timeout_providers(
 
 def test_a_purchase_that_times_out_and_lands_late_is_bought_once(
     platform: RunningSandbox,
+    ledger: Ledger,
     short_timeout_providers: tuple[PhoneNumberProvider, BusinessVerificationProvider],
 ) -> None:
     """In process (the provider class itself): the POST outlives the timeout; the provider
@@ -276,7 +277,7 @@ def test_a_purchase_that_times_out_and_lands_late_is_bought_once(
 
     outlast_delayed_calls(platform, 0.6)
     assert [n["id"] for n in control.list_numbers(DEMO_ORG)] == [result.id]
-    assert paid_purchases(control) == 1
+    assert ledger.paid_purchases() == 1
     log = control.request_log()
     assert len(calls(log, "POST", "/v1/phone-numbers")) == 2
     assert len(purchases(log)) == 1

@@ -24,12 +24,8 @@ from .support import (
     PROVIDER_ERROR_PREFIX,
     SIP,
     Engine,
+    Ledger,
     assert_clear_error,
-    assert_landed_once,
-    calls,
-    imports,
-    paid_purchases,
-    purchases,
     user_props,
 )
 
@@ -74,11 +70,10 @@ def buy_by_area_code_from_four_threads(
 
 
 def test_fifty_numbers_through_one_host_from_four_threads(
-    platform: RunningSandbox, engines: Callable[..., Engine]
+    platform: RunningSandbox, engine: Engine, ledger: Ledger
 ) -> None:
     control = platform.control
     control.set_credits(DEMO_ORG, CREDITS)
-    engine = engines()
     engine.file_verification()
     control.set_fault_seed(3)
     control.add_fault("*", "/v1/*", action="latency", latency_seconds=0.02, probability=0.3)
@@ -96,15 +91,14 @@ def test_fifty_numbers_through_one_host_from_four_threads(
     ids = [id_ for id_, _, _ in created.values()]
     e164s = [outs["e164"] for _, outs, _ in created.values()]
     assert len(set(ids)) == len(ids) == 50 and len(set(e164s)) == 50
-    live = {n["id"]: n for n in control.list_numbers(DEMO_ORG)}
+    live = {n["id"]: n for n in ledger.numbers()}
     assert set(live) == set(ids)
     for name, (id_, outs, _) in created.items():
         _, props = declared[name]
         assert live[id_]["e164"] == outs["e164"] == props["e164"]
         assert live[id_]["label"] == props["label"]
-    log = control.request_log()
-    assert len(purchases(log)) == 20 and len(imports(log)) == 30
-    assert paid_purchases(control, credits=CREDITS) == 20
+    assert len(ledger.purchases()) == 20 and len(ledger.imports()) == 30
+    assert ledger.paid_purchases(credits=CREDITS) == 20
     FIGURES.add("purchases_landed", 20)
 
     def update(name: str) -> tuple[str, dict[str, Any]]:
@@ -118,7 +112,7 @@ def test_fifty_numbers_through_one_host_from_four_threads(
 
     with ThreadPoolExecutor(THREADS) as pool:
         updated = dict(pool.map(update, declared))
-    live = {n["id"]: n for n in control.list_numbers(DEMO_ORG)}
+    live = {n["id"]: n for n in ledger.numbers()}
     assert len(live) == 50
     assert all((n["direction"], n["agentId"]) == ("both", "agent_support") for n in live.values())
     assert all(outs["agent_id"] == "agent_support" for outs in updated.values())
@@ -129,17 +123,16 @@ def test_fifty_numbers_through_one_host_from_four_threads(
 
     with ThreadPoolExecutor(THREADS) as pool:
         list(pool.map(delete, declared))
-    assert control.list_numbers(DEMO_ORG) == []
-    assert len(purchases(control.request_log())) == 20  # nothing bought twice, nor after
+    assert ledger.numbers() == []
+    assert len(ledger.purchases()) == 20  # nothing bought twice, nor after
 
 
 def test_area_code_purchases_from_four_threads_never_double_and_reruns_complete_them(
-    platform: RunningSandbox, engines: Callable[..., Engine]
+    platform: RunningSandbox, engine: Engine, ledger: Ledger
 ) -> None:
     """24 numbers of one area code at once: the threads race for the same first matches.
     A create that loses the races of three searches fails clearly; rerunning it
     completes the fleet."""
-    engine = engines()
     results = buy_by_area_code_from_four_threads(platform, engine, AREA_FLEET)
     failed = [i for i, r in enumerate(results) if isinstance(r, EngineError)]
     for index in failed:
@@ -154,12 +147,11 @@ def test_area_code_purchases_from_four_threads_never_double_and_reruns_complete_
         FIGURES.add("reruns")
     ids = [id_ for id_, _ in results]
     assert len(set(ids)) == AREA_FLEET
-    assert {n["id"] for n in platform.control.list_numbers(DEMO_ORG)} == set(ids)
-    log = platform.control.request_log()
-    assert len(purchases(log)) == AREA_FLEET
-    assert paid_purchases(platform.control, credits=CREDITS) == AREA_FLEET
+    assert {n["id"] for n in ledger.numbers()} == set(ids)
+    assert len(ledger.purchases()) == AREA_FLEET
+    assert ledger.paid_purchases(credits=CREDITS) == AREA_FLEET
     FIGURES.add("purchases_landed", AREA_FLEET)
-    lost_races = [e for e in calls(log, "POST", "/v1/phone-numbers") if e.status == 409]
+    lost_races = [e for e in ledger.calls("POST", "/v1/phone-numbers") if e.status == 409]
     FIGURES.notes.append(
         f"concurrency: {AREA_FLEET} area-code purchases from 4 threads lost {len(lost_races)} "
         f"races; {len(failed)} creates ran out of candidates and needed a rerun"
@@ -167,11 +159,10 @@ def test_area_code_purchases_from_four_threads_never_double_and_reruns_complete_
 
 
 def test_an_area_code_purchase_that_loses_five_races_searches_again(
-    platform: RunningSandbox, engines: Callable[..., Engine]
+    platform: RunningSandbox, engine: Engine, ledger: Ledger
 ) -> None:
     """Deterministic form of the race above: the first five purchases answer 409, as when
     other buyers took the five numbers the search returned."""
-    engine = engines()
     engine.file_verification()
     platform.control.add_fault(
         "POST", "/v1/phone-numbers", action="respond", status=409, code="CONFLICT", times=5
@@ -227,7 +218,7 @@ def racing_hosts(platform: RunningSandbox, engines: Callable[..., Engine]) -> li
     ids=["buy", "import"],
 )
 def test_two_hosts_racing_for_one_number_one_owns_it_the_other_fails_clearly(
-    platform: RunningSandbox, racing_hosts: list[Engine], token: str, props: dict[str, Any]
+    ledger: Ledger, racing_hosts: list[Engine], token: str, props: dict[str, Any]
 ) -> None:
     results = race(racing_hosts, token, [props, props])
     winners = [r for r in results if not isinstance(r, EngineError)]
@@ -237,12 +228,12 @@ def test_two_hosts_racing_for_one_number_one_owns_it_the_other_fails_clearly(
     message = assert_clear_error(losers[0])
     assert "409 CONFLICT" in message
     assert f"already holds {props['e164']} as {number_id}; set adopt_existing=True" in message
-    assert [n["id"] for n in platform.control.list_numbers(DEMO_ORG)] == [number_id]
-    assert_landed_once(platform, token)
+    assert [n["id"] for n in ledger.numbers()] == [number_id]
+    ledger.assert_landed_once(token)
 
 
 def test_two_hosts_racing_with_adopt_existing_both_manage_the_one_number_bought_once(
-    platform: RunningSandbox, racing_hosts: list[Engine]
+    ledger: Ledger, racing_hosts: list[Engine]
 ) -> None:
     """With ``adopt_existing=True`` the loser adopts what the winner bought: both stacks
     then manage the same number (that is what adopting means), and it is bought once."""
@@ -251,25 +242,25 @@ def test_two_hosts_racing_with_adopt_existing_both_manage_the_one_number_bought_
     assert not any(isinstance(r, EngineError) for r in results), results
     [(first_id, _), (second_id, _)] = results
     assert first_id == second_id
-    assert [n["id"] for n in platform.control.list_numbers(DEMO_ORG)] == [first_id]
-    assert len(purchases(platform.control.request_log())) == 1
-    assert paid_purchases(platform.control) == 1
+    assert [n["id"] for n in ledger.numbers()] == [first_id]
+    assert len(ledger.purchases()) == 1
+    assert ledger.paid_purchases() == 1
 
 
 def test_two_hosts_buying_by_area_code_at_once_get_two_different_numbers(
-    platform: RunningSandbox, racing_hosts: list[Engine]
+    ledger: Ledger, racing_hosts: list[Engine]
 ) -> None:
     results = race(racing_hosts, PHONE, [{"area_code": "212"}, {"area_code": "212"}])
     assert not any(isinstance(r, EngineError) for r in results), results
     ids = {id_ for id_, _ in results}
     e164s = {outs["e164"] for _, outs in results}
     assert len(ids) == len(e164s) == 2
-    assert {n["id"] for n in platform.control.list_numbers(DEMO_ORG)} == ids
-    assert paid_purchases(platform.control) == 2
+    assert {n["id"] for n in ledger.numbers()} == ids
+    assert ledger.paid_purchases() == 2
 
 
 def test_two_organizations_racing_for_one_number_one_owns_it(
-    platform: RunningSandbox, engines: Callable[..., Engine]
+    platform: RunningSandbox, engines: Callable[..., Engine], ledger: Ledger
 ) -> None:
     hosts = [engines(name="demo org"), engines(OTHER_RELIABILITY_KEY, name="other org")]
     for engine in hosts:
@@ -285,9 +276,9 @@ def test_two_organizations_racing_for_one_number_one_owns_it(
     owners = [
         org
         for org in (DEMO_ORG, OTHER_ORG)
-        for n in platform.control.list_numbers(org)
+        for n in ledger.numbers(org)
         if n["e164"] == "+14155550300"
     ]
     assert len(owners) == 1
-    paid = [paid_purchases(platform.control, org) for org in (DEMO_ORG, OTHER_ORG)]
+    paid = [ledger.paid_purchases(org) for org in (DEMO_ORG, OTHER_ORG)]
     assert sorted(paid) == [0, 1]

@@ -149,8 +149,14 @@ not_bool = st.one_of(st.sampled_from(["true", "false", "yes", 1.0, 0.0]), st.tex
 unknown_names = st.from_regex(r"[a-z][a-z_]{2,15}", fullmatch=True)
 
 
-def set_(key: str, values: st.SearchStrategy[Any]) -> Callable[[dict[str, Any], Any], str]:
+def set_(
+    key: str, values: st.SearchStrategy[Any], drop: tuple[str, ...] = ()
+) -> Callable[[dict[str, Any], Any], str]:
+    """A breaker that sets ``key`` to one of ``values``, after removing the keys ``drop``."""
+
     def apply(props: dict[str, Any], value: Any) -> str:
+        for other in drop:
+            props.pop(other, None)
         props[key] = value
         return key
 
@@ -166,37 +172,16 @@ def breaker(values: st.SearchStrategy[Any]) -> Callable[..., Any]:
     return decorate
 
 
-@breaker(not_e164)
-def malformed_e164(props: dict[str, Any], value: Any) -> str:
-    props.pop("area_code", None)
-    props.pop("locality", None)
-    props["e164"] = value
-    return "e164"
-
-
-@breaker(not_strings)
-def e164_of_wrong_type(props: dict[str, Any], value: Any) -> str:
-    return str(malformed_e164(props, value))
-
-
-@breaker(st.from_regex(r"\+[2-9][0-9]{7,14}", fullmatch=True))
-def non_us_purchase(props: dict[str, Any], value: Any) -> str:
-    return str(malformed_e164(props, value))
-
-
-@breaker(st.one_of(not_area_code, not_strings))
-def malformed_area_code(props: dict[str, Any], value: Any) -> str:
-    props.pop("e164", None)
-    props["area_code"] = value
-    return "area_code"
-
-
-@breaker(st.sampled_from(["inbound", "both"]))
-def inbound_without_route(props: dict[str, Any], value: Any) -> str:
-    props.pop("agent_id", None)
-    props.pop("dispatch_metadata_template", None)
-    props["direction"] = value
-    return "direction"
+SELECTORS = ("area_code", "locality")  # what an exact e164 replaces
+malformed_e164 = set_("e164", not_e164, drop=SELECTORS)
+e164_of_wrong_type = set_("e164", not_strings, drop=SELECTORS)
+non_us_purchase = set_("e164", st.from_regex(r"\+[2-9][0-9]{7,14}", fullmatch=True), drop=SELECTORS)
+malformed_area_code = set_("area_code", st.one_of(not_area_code, not_strings), drop=("e164",))
+inbound_without_route = set_(
+    "direction",
+    st.sampled_from(["inbound", "both"]),
+    drop=("agent_id", "dispatch_metadata_template"),
+)
 
 
 @breaker(us_e164)

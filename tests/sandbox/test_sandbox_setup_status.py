@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
-from pulumi_speko.sandbox.model import derive_setup_status
+from pulumi_speko.sandbox.model import SetupStatus, derive_setup_status
 from pulumi_speko.testing.sandbox import RunningSandbox
 
 from .support import buy, import_number
 
-# source, direction, agent, template, installation exists, suspended ->
+INPUTS = ("source", "direction", "agent_id", "has_template", "installation_exists", "suspended")
+# the INPUTS of derive_setup_status -> the SetupStatus it derives:
 # status, inboundReady, outboundReady, agentReady, forwardingRequired, sipConnectionReady, issues
 TABLE = [
     ("managed", "outbound", None, False, False, False,
@@ -35,43 +38,11 @@ TABLE = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    (
-        "source", "direction", "agent", "template", "installed", "suspended",
-        "status", "inbound", "outbound", "agent_ready", "forwarding", "sip", "issues",
-    ),
-    TABLE,
-)  # fmt: skip
-def test_derivation_table(
-    source: str,
-    direction: str,
-    agent: str | None,
-    template: bool,
-    installed: bool,
-    suspended: bool,
-    status: str,
-    inbound: bool,
-    outbound: bool,
-    agent_ready: bool,
-    forwarding: bool,
-    sip: bool,
-    issues: tuple[str, ...],
-) -> None:
-    derived = derive_setup_status(
-        source=source,
-        direction=direction,
-        agent_id=agent,
-        has_template=template,
-        installation_exists=installed,
-        suspended=suspended,
-    )
-    assert derived.status == status
-    assert derived.inbound_ready is inbound
-    assert derived.outbound_ready is outbound
-    assert derived.agent_ready is agent_ready
-    assert derived.forwarding_required is forwarding
-    assert derived.sip_connection_ready is sip
-    assert derived.issues == issues
+@pytest.mark.parametrize("row", TABLE)
+def test_derivation_table(row: tuple[Any, ...]) -> None:
+    inputs, expected = row[: len(INPUTS)], row[len(INPUTS) :]
+    derived = derive_setup_status(**dict(zip(INPUTS, inputs, strict=True)))
+    assert derived == SetupStatus(*expected)
 
 
 def test_a_trunk_only_import_needs_action(demo: httpx.Client) -> None:
