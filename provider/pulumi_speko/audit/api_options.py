@@ -51,6 +51,7 @@ __all__ = [
     "cli_credentials",
     "command_error",
     "credentials_of",
+    "exit_status_help",
     "organization_failure",
 ]
 
@@ -61,6 +62,29 @@ PULUMI_CONFIG_ENV: Final = "PULUMI_CONFIG"
 
 class CliConfigError(ConfigError):
     """``PULUMI_CONFIG`` is set but unusable; the message never holds its content."""
+
+
+def exit_status_help(
+    ok: str,
+    wrong_organization: str,
+    *,
+    more: tuple[tuple[int, str], ...] = (),
+    key_note: str = "",
+) -> str:
+    """The epilog of a command that reads a stack export and calls the API: what each exit
+    status means (``ok`` for 0, ``more`` after it, the shared error line, then
+    ``wrong_organization`` for 3) and where the API key comes from (``key_note`` appended)."""
+    statuses = [
+        (EXIT_OK, ok),
+        *more,
+        (EXIT_ERROR, "error: unreadable export, no or refused API key, API failure (one line)"),
+        (EXIT_WRONG_ORGANIZATION, wrong_organization),
+    ]
+    lines = "\n".join(f"  {status}  {meaning}" for status, meaning in statuses)
+    return (
+        f"exit status:\n{lines}\n\nthe API key: {ENV_API_KEY}, or --api-key-env NAME to read "
+        f"it from another variable{key_note}."
+    )
 
 
 def add_api_arguments(

@@ -19,15 +19,7 @@ import argparse
 import sys
 from typing import Final
 
-from pulumi_speko.audit.api_options import (
-    EXIT_ERROR,
-    EXIT_OK,
-    EXIT_WRONG_ORGANIZATION,
-    add_api_arguments,
-    api_failure,
-    api_of,
-    command_error,
-)
+from pulumi_speko.audit import api_options
 from pulumi_speko.audit.stack_export import add_stack_export_argument
 
 __all__ = ["FORMATS", "add_arguments", "run"]
@@ -49,16 +41,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="python (default: declarations that adopt each number), json, or import-file "
         "(the `pulumi import --file` JSON for the native speko plugin)",
     )
-    add_api_arguments(parser, exit_status_help=EXIT_STATUS_HELP)
+    api_options.add_api_arguments(parser, exit_status_help=EXIT_STATUS_HELP)
 
 
-EXIT_STATUS_HELP: Final = f"""\
-exit status:
-  {EXIT_OK}  the listing is printed (also when nothing is left to adopt)
-  {EXIT_ERROR}  error: unreadable export, no or refused API key, API failure (one line)
-  {EXIT_WRONG_ORGANIZATION}  the API key is another organization's than the stack export's
-
-the API key: SPEKO_API_KEY, or --api-key-env NAME to read it from another variable."""
+EXIT_STATUS_HELP: Final = api_options.exit_status_help(
+    ok="the listing is printed (also when nothing is left to adopt)",
+    wrong_organization="the API key is another organization's than the stack export's",
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,16 +60,16 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         export = load_stack_export(args.stack_export) if args.stack_export else None
-        credentials, client = api_of(args)
+        credentials, client = api_options.api_of(args)
     except (StackExportError, ConfigError, ValueError) as error:
-        return command_error(_PROG, str(error))
+        return api_options.command_error(_PROG, str(error))
     with client:
         try:
             numbers = client.list_phone_numbers()
             key_organization = organization_of_numbers(numbers) or credentials.organization_id
             confirm_export_organization(export, key_organization)
         except (SpekoError, ConfigError) as error:
-            return api_failure(_PROG, "list phone numbers", credentials.base_url, error)
+            return api_options.api_failure(_PROG, "list phone numbers", credentials.base_url, error)
     discovery = discover(export, numbers, base_url=credentials.base_url)
     sys.stdout.write(render(discovery, args.format))
-    return EXIT_OK
+    return api_options.EXIT_OK

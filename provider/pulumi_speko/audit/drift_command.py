@@ -18,17 +18,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Final
 
 from pulumi_speko.api.identity import organization_of_key
-from pulumi_speko.audit.api_options import (
-    EXIT_ERROR,
-    EXIT_OK,
-    EXIT_WRONG_ORGANIZATION,
-    add_api_arguments,
-    api_failure,
-    api_of,
-    command_error,
-)
+from pulumi_speko.audit import api_options
 from pulumi_speko.audit.stack_export import add_stack_export_argument
-from pulumi_speko.credentials import ENV_API_KEY, ConfigError, Credentials
+from pulumi_speko.credentials import ConfigError, Credentials
 
 if TYPE_CHECKING:
     from pulumi_speko.api import Client, PhoneNumberRecord
@@ -48,19 +40,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="text (default: each difference per resource) or json",
     )
-    add_api_arguments(parser, exit_status_help=EXIT_STATUS_HELP)
+    api_options.add_api_arguments(parser, exit_status_help=EXIT_STATUS_HELP)
 
 
-EXIT_STATUS_HELP: Final = f"""\
-exit status:
-  {EXIT_OK}  in sync: nothing drifted (clock fields alone are not drift)
-  {EXIT_DRIFT}  drift: at least one resource differs from the live API
-  {EXIT_ERROR}  error: unreadable export, no or refused API key, API failure (one line)
-  {EXIT_WRONG_ORGANIZATION}  the API key is another organization's than the stack's, or its
-     organization cannot be established (set speko:organizationId / SPEKO_ORGANIZATION_ID)
-
-the API key: {ENV_API_KEY}, or --api-key-env NAME to read it from another variable
-(speko:apiKey too when Pulumi runs this command and passes PULUMI_CONFIG)."""
+EXIT_STATUS_HELP: Final = api_options.exit_status_help(
+    ok="in sync: nothing drifted (clock fields alone are not drift)",
+    more=((EXIT_DRIFT, "drift: at least one resource differs from the live API"),),
+    wrong_organization="the API key is another organization's than the stack's, or its\n"
+    "     organization cannot be established (set speko:organizationId / SPEKO_ORGANIZATION_ID)",
+    key_note="\n(speko:apiKey too when Pulumi runs this command and passes PULUMI_CONFIG)",
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         export = load_stack_export(args.stack_export)
-        credentials, client = api_of(args)
+        credentials, client = api_options.api_of(args)
     except (StackExportError, ConfigError, ValueError) as error:
-        return command_error(_PROG, str(error))
+        return api_options.command_error(_PROG, str(error))
     needs_verification = any(
         r.is_verification and not r.external for r in export.speko_resources()
     )
@@ -87,9 +76,9 @@ def run(args: argparse.Namespace) -> int:
             action = "learn the API key's organization"
             confirm_organization(export, report, _key_organization(client, credentials, numbers))
         except (SpekoError, ConfigError) as error:
-            return api_failure(_PROG, action, credentials.base_url, error)
+            return api_options.api_failure(_PROG, action, credentials.base_url, error)
     sys.stdout.write(render(report, args.format))
-    return EXIT_DRIFT if report.has_drift else EXIT_OK
+    return EXIT_DRIFT if report.has_drift else api_options.EXIT_OK
 
 
 def _key_organization(
