@@ -9,7 +9,7 @@ numbers: no second purchase, credits debited once.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from pulumi_speko.api._retry import DEFAULT_MAX_RETRIES
@@ -160,22 +160,25 @@ LOOKUP_STORM: dict[str, Any] = {"status": 503, "times": LOOKUP_ATTEMPTS * (DEFAU
 LOOKUP_REFUSED: dict[str, Any] = {"status": 401, "times": LOOKUP_ATTEMPTS}
 
 
+class LostWrite(NamedTuple):
+    """A write whose answer is lost, and how the lookups that would find it fail."""
+
+    token: str
+    props: dict[str, str]
+    lookup_failure: dict[str, Any]
+
+
 @pytest.mark.parametrize(
-    ("token", "props", "lookup_failure"),
+    "case",
     [
-        (PHONE, {"e164": FIRST_415}, LOOKUP_REFUSED),
-        (PHONE, {"area_code": "415"}, LOOKUP_STORM),
-        (SIP, SIP_NUMBER, LOOKUP_REFUSED),
+        LostWrite(PHONE, {"e164": FIRST_415}, LOOKUP_REFUSED),
+        LostWrite(PHONE, {"area_code": "415"}, LOOKUP_STORM),
+        LostWrite(SIP, SIP_NUMBER, LOOKUP_REFUSED),
     ],
     ids=["purchase", "purchase-by-area-code", "import"],
 )
 def test_lost_answer_then_failed_lookup_is_a_clear_error_that_a_rerun_resolves(
-    platform: RunningSandbox,
-    engine: Engine,
-    ledger: Ledger,
-    token: str,
-    props: dict[str, str],
-    lookup_failure: dict[str, Any],
+    platform: RunningSandbox, engine: Engine, ledger: Ledger, case: LostWrite
 ) -> None:
     """The write lands, its answer is lost, and the lookups that would find it fail too.
 
@@ -184,6 +187,7 @@ def test_lost_answer_then_failed_lookup_is_a_clear_error_that_a_rerun_resolves(
     rerun adopts the number bought the first time: one number, debited once. (By area
     code, a plain rerun would buy a second number: the line is what prevents it.)
     """
+    token, props, lookup_failure = case
     engine.file_verification()
     path = "/v1/phone-numbers" if token == PHONE else "/v1/phone-numbers/import"
     platform.control.add_fault("POST", path, action="drop", times=1)
