@@ -34,6 +34,7 @@ from pulumi_speko.resources._session import close_all_sessions
 from pulumi_speko.resources.business_verification import BusinessVerificationProvider
 from pulumi_speko.resources.phone_number import PhoneNumberProvider
 from pulumi_speko.resources.sip_trunk_phone_number import SipTrunkPhoneNumberProvider
+from pulumi_speko.testing import data
 from pulumi_speko.testing.sandbox import DEMO_API_KEY
 
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -106,12 +107,12 @@ def buy_fleet(client: Client) -> Fleet:
     )
     eu = client.import_phone_number(
         PhoneNumberImport(
-            e164=EU_E164,
-            sip_connection_installation_id="sci_demo",
-            sip_provider_name="Twilio Elastic SIP",
-            direction="inbound",
-            dispatch_metadata_template={"team": "eu"},
-            label="EU support",
+            **data.sip_import(
+                e164=EU_E164,
+                sip_provider_name="Twilio Elastic SIP",
+                dispatch_metadata_template={"team": "eu"},
+                label="EU support",
+            )
         )
     )
     return Fleet(verification, support, sales, eu)

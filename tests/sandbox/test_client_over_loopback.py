@@ -121,15 +121,7 @@ def test_the_number_lifecycle(client: Client, sandbox: RunningSandbox) -> None:
 
 
 def test_import_through_the_client(client: Client) -> None:
-    imported = client.import_phone_number(
-        PhoneNumberImport(
-            e164=UK_NUMBER,
-            sip_connection_installation_id="sci_demo",
-            sip_provider_name="Twilio",
-            direction="inbound",
-            dispatch_metadata_template={"queue": "main"},
-        )
-    )
+    imported = client.import_phone_number(PhoneNumberImport(**data.sip_import(e164=UK_NUMBER)))
     assert imported.source == "sip_trunk"
     assert imported.setup_status.forwarding_required is True
     assert imported.last_charged_at is None

@@ -29,6 +29,13 @@ _BUSINESS_PROFILE: dict[str, Any] = {
     "use_case": "customer support",
     "expected_usage": "200 calls a day",
 }
+_SIP_IMPORT: dict[str, Any] = {
+    "e164": "+442071838752",
+    "sip_connection_installation_id": "sci_demo",
+    "sip_provider_name": "Twilio",
+    "direction": "inbound",
+    "dispatch_metadata_template": {"queue": "main"},
+}
 _AUTHORIZED_REPRESENTATIVE: dict[str, Any] = {
     "name": "Ada Ops",
     "title": "CTO",
@@ -44,6 +51,12 @@ def business_profile(**changes: Any) -> dict[str, Any]:
 def authorized_representative(**changes: Any) -> dict[str, Any]:
     """A valid ``authorized_representative`` (no phone); ``changes`` replace fields."""
     return {**copy.deepcopy(_AUTHORIZED_REPRESENTATIVE), **changes}
+
+
+def sip_import(**changes: Any) -> dict[str, Any]:
+    """An inbound SIP-trunk import through the sandbox's seeded installation (``sci_demo``),
+    routed by a dispatch template; ``changes`` replace or add fields."""
+    return {**copy.deepcopy(_SIP_IMPORT), **changes}
 
 
 def verification_inputs(**changes: Any) -> dict[str, Any]:
