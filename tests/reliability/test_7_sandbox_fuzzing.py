@@ -462,7 +462,7 @@ def test_fuzzing_an_endpoint_never_answers_5xx_nor_off_schema(
         if body_schema is not None:
             shapes = ["valid", "valid", "valid", "invalid", "invalid", "any", "raw"]
             seed = SEED_BODIES.get((method, template))
-            shape = data.draw(st.sampled_from([*shapes, "seed"] if seed else shapes))
+            shape = data.draw(st.sampled_from([*shapes, "seed"] if seed is not None else shapes))
             if shape == "seed" and seed is not None:
                 body = data.draw(seed, label="seed body")
             elif shape == "valid":
