@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import dummy_provider as dummy
@@ -22,6 +24,29 @@ def fake_host(root: Path, main: str) -> Path:
     (package / "__init__.py").write_text("")
     (package / "__main__.py").write_text(textwrap.dedent(main))
     return root
+
+
+@pytest.fixture
+def sigint_ignored() -> Iterator[None]:
+    """This process ignoring SIGINT, as a job started with `&` or `nohup` does (its
+    children inherit that)."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_host_launched_where_sigint_is_ignored_still_stops_on_sigint(
+    tmp_path: Path, sigint_ignored: None
+) -> None:
+    # Inherited, the ignored SIGINT would leave the host running until the close timeout
+    # killed it (-9): every test of a suite run in the background would wait that long.
+    with EngineHost(cwd=tmp_path) as host:
+        host.configure({})
+
+    assert host.returncode == 0
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # this process untouched
 
 
 def test_host_imports_provider_via_pythonpath_and_exits_zero(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import pytest
 from google.protobuf import empty_pb2, json_format
 from pulumi.runtime import proto
 from pulumi.runtime.proto import analyzer_pb2_grpc
@@ -20,6 +21,7 @@ from pulumi_speko.policy import (
     PHONE_NUMBER_TYPE,
     SIP_TRUNK_PHONE_NUMBER_TYPE,
 )
+from pulumi_speko.testing.engine import sigint_for_child
 
 REPO = Path(__file__).resolve().parents[2]
 PACK_DIR = REPO / "examples" / "policy-pack"
@@ -91,18 +93,27 @@ def test_importing_the_rules_loads_no_resources_client_sandbox_or_schema() -> No
     assert [m for m in report["loaded"] if m.startswith(forbidden)] == []
 
 
-def test_the_example_pack_serves_the_rules_as_the_engine_starts_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sigint", [signal.default_int_handler, signal.SIG_IGN])
+def test_the_example_pack_serves_the_rules_as_the_engine_starts_it(
+    tmp_path: Path, sigint: Any
+) -> None:
     # The engine runs `python -u -m pulumi.policy <engine address> .` in the pack directory
-    # (the pulumi-analyzer-policy-python script); the pack prints its port and serves.
+    # (the pulumi-analyzer-policy-python script); the pack prints its port and serves, and
+    # stops on SIGINT, also when launched from a job that ignores SIGINT (`&`, nohup).
     env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
-    process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
-        cwd=PACK_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    previous = signal.signal(signal.SIGINT, sigint)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
+            cwd=PACK_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=sigint_for_child(),
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         assert process.stdout is not None
         port = int(process.stdout.readline().strip())
@@ -123,7 +134,11 @@ def test_the_example_pack_serves_the_rules_as_the_engine_starts_it(tmp_path: Pat
         assert [d.policyName for d in diagnostics] == ["speko-e164-format"]
     finally:
         process.send_signal(signal.SIGINT)
-        process.communicate(timeout=120)  # a hang guard: a loaded machine needs >30 s
+        try:
+            process.communicate(timeout=120)  # a hang guard: a loaded machine needs >30 s
+        except subprocess.TimeoutExpired:
+            process.kill()  # never leave the pack running; the assertion below fails
+            process.communicate()
     assert process.returncode == 0
 
 

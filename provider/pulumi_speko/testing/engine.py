@@ -57,6 +57,7 @@ __all__ = [
     "EngineStartError",
     "ReadResult",
     "serialize_provider",
+    "sigint_for_child",
 ]
 
 UNKNOWN: Final[str] = rpc.UNKNOWN
@@ -419,6 +420,7 @@ class EngineHost:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            preexec_fn=sigint_for_child(),
         )
         self._finalizer = weakref.finalize(self, _kill_quietly, proc)
         assert proc.stdout is not None and proc.stderr is not None
@@ -552,6 +554,23 @@ def _plain(value: Any) -> Any:
 
 def _from_struct(struct: _Struct) -> dict[str, Any]:
     return cast(dict[str, Any], _plain(rpc.deserialize_properties(struct, keep_unknowns=True)))
+
+
+def sigint_for_child() -> Callable[[], None] | None:
+    """The ``preexec_fn`` that gives a child process SIGINT's default action, when this
+    process ignores SIGINT (a job started with ``&`` or ``nohup``); else None.
+
+    An ignored signal stays ignored across ``exec``, and Python then installs no
+    KeyboardInterrupt handler: a host or policy pack stopped with SIGINT, as the engine
+    stops plugins, would keep running until killed.
+    """
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        return None
+    return _default_sigint
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _stop_process(proc: subprocess.Popen[bytes], timeout: float) -> int:
