@@ -12,6 +12,8 @@ users get), under the names the suite uses:
 
 from __future__ import annotations
 
+import signal
+
 # Imported here, at a shallow stack, rather than by hypothesis's own pytest plugin at
 # session end: CPython 3.11.7's parser can fail there with "AST constructor recursion
 # depth mismatch" when pytest rewrites hypothesis's modules deep in a hook call.
@@ -23,7 +25,16 @@ from pulumi_speko.testing.sandbox import RunningSandbox
 
 def pytest_configure(config: pytest.Config) -> None:
     """Load the plugin when its entry point is not installed yet (an editable install
-    made before it existed: ``make`` reinstalls when pyproject.toml changes)."""
+    made before it existed: ``make`` reinstalls when pyproject.toml changes).
+
+    A suite run as a background job (``make test &``, a CI step without a terminal) may
+    start with SIGINT ignored, and every child inherits that: the SDK's hosts and the
+    policy pack, stopped with SIGINT as the engine stops them, would then run on until the
+    harness kills them. Handling SIGINT here gives every child (whichever thread starts
+    it) SIGINT's default action.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if not config.pluginmanager.has_plugin("speko"):
         from pulumi_speko.testing import pytest_plugin
 

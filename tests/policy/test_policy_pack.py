@@ -21,7 +21,7 @@ from pulumi_speko.policy import (
     PHONE_NUMBER_TYPE,
     SIP_TRUNK_PHONE_NUMBER_TYPE,
 )
-from pulumi_speko.testing.engine import sigint_for_child
+from pulumi_speko.testing.engine import sigint_inherited_as_default
 
 REPO = Path(__file__).resolve().parents[2]
 PACK_DIR = REPO / "examples" / "policy-pack"
@@ -103,15 +103,15 @@ def test_the_example_pack_serves_the_rules_as_the_engine_starts_it(
     env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
     previous = signal.signal(signal.SIGINT, sigint)
     try:
-        process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
-            cwd=PACK_DIR,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            preexec_fn=sigint_for_child(),
-        )
+        with sigint_inherited_as_default():
+            process = subprocess.Popen(
+                [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
+                cwd=PACK_DIR,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
     finally:
         signal.signal(signal.SIGINT, previous)
     try:

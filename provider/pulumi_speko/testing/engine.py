@@ -31,7 +31,8 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -57,7 +58,7 @@ __all__ = [
     "EngineStartError",
     "ReadResult",
     "serialize_provider",
-    "sigint_for_child",
+    "sigint_inherited_as_default",
 ]
 
 UNKNOWN: Final[str] = rpc.UNKNOWN
@@ -69,7 +70,7 @@ _Struct = Any
 
 DEFAULT_CALL_TIMEOUT: Final = 120.0
 DEFAULT_START_TIMEOUT: Final = 60.0
-DEFAULT_CLOSE_TIMEOUT: Final = 60.0  # a bound for a hung host; a busy machine needs >10 s
+DEFAULT_CLOSE_TIMEOUT: Final = 60.0  # a bound for a hung host, never a wait
 
 _DIFF_CHANGES: Final[dict[int, bool | None]] = {
     provider_pb2.DiffResponse.DIFF_UNKNOWN: None,
@@ -413,15 +414,15 @@ class EngineHost:
 
     def _launch(self) -> None:
         env = {**os.environ, **self.env, "PULUMI_PROJECT": self.project, "PULUMI_STACK": self.stack}
-        self._proc = proc = subprocess.Popen(
-            self.command(),
-            cwd=self.cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            preexec_fn=sigint_for_child(),
-        )
+        with sigint_inherited_as_default():
+            self._proc = proc = subprocess.Popen(
+                self.command(),
+                cwd=self.cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
         self._finalizer = weakref.finalize(self, _kill_quietly, proc)
         assert proc.stdout is not None and proc.stderr is not None
         self._drains = [
@@ -556,21 +557,26 @@ def _from_struct(struct: _Struct) -> dict[str, Any]:
     return cast(dict[str, Any], _plain(rpc.deserialize_properties(struct, keep_unknowns=True)))
 
 
-def sigint_for_child() -> Callable[[], None] | None:
-    """The ``preexec_fn`` that gives a child process SIGINT's default action, when this
-    process ignores SIGINT (a job started with ``&`` or ``nohup``); else None.
+@contextmanager
+def sigint_inherited_as_default() -> Iterator[None]:
+    """Launch child processes inside this block so that they start with SIGINT's default
+    action even when this process ignores SIGINT (a job started with ``&`` or ``nohup``).
 
     An ignored signal stays ignored across ``exec``, and Python then installs no
     KeyboardInterrupt handler: a host or policy pack stopped with SIGINT, as the engine
-    stops plugins, would keep running until killed.
+    stops plugins, would keep running until killed. A handled signal is reset to its
+    default at ``exec``, so the block handles SIGINT for its duration. Only the main
+    thread may change a handler: elsewhere the block changes nothing.
     """
-    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
-        return None
-    return _default_sigint
-
-
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    if not ignored or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _stop_process(proc: subprocess.Popen[bytes], timeout: float) -> int:
